@@ -1,0 +1,91 @@
+"""The public functions: ``compare`` (and ``sync``, in ``djmigrator.sync``).
+
+The management command is a thin shell over these; they return frozen
+dataclasses (``djmigrator.report``) and never print.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+from django.apps import apps as global_apps
+from django.apps.registry import Apps
+from django.db import connections
+
+from .comparator import compare_alias
+from .errors import DjmigratorError
+from .report import AliasReport, Report
+
+
+def resolve_aliases(using: str | Sequence[str] | None = None, *, all_databases: bool = False) -> list[str]:
+    """The aliases to work on, checked against ``DATABASES``."""
+    if all_databases:
+        return list(connections.settings)
+    if using is None:
+        aliases = ["default"]
+    elif isinstance(using, str):
+        aliases = [using]
+    else:
+        aliases = list(dict.fromkeys(using)) or ["default"]
+    known = list(connections.settings)
+    for alias in aliases:
+        if alias not in known:
+            raise DjmigratorError(
+                f"The database alias '{alias}' is not in DATABASES "
+                f"(known: {', '.join(known)}); pass one of those to --database."
+            )
+    return aliases
+
+
+def check_app_labels(app_labels: Collection[str] | None, apps: Apps | None = None) -> None:
+    registry = apps or global_apps
+    for label in app_labels or ():
+        try:
+            registry.get_app_config(label)
+        except LookupError:
+            raise DjmigratorError(
+                f"App '{label}' could not be found. Is it in INSTALLED_APPS?"
+            ) from None
+
+
+def _run_per_alias(aliases: list[str], fn: object) -> tuple[AliasReport, ...]:
+    """Run ``fn(alias)`` for each alias, concurrently when there are several.
+
+    Django connections are per thread: each worker opens its own and closes it.
+    """
+    assert callable(fn)
+    if len(aliases) == 1:
+        return (fn(aliases[0]),)
+
+    def work(alias: str) -> AliasReport:
+        try:
+            result: AliasReport = fn(alias)
+            return result
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=min(len(aliases), 8)) as pool:
+        return tuple(pool.map(work, aliases))
+
+
+def compare(
+    using: str | Sequence[str] | None = "default",
+    app_labels: Collection[str] | None = None,
+    *,
+    all_databases: bool = False,
+    apps: Apps | None = None,
+) -> Report:
+    """Compare the models with the live schema of one or more aliases.
+
+    >>> report = compare("default")
+    >>> report.in_sync, [d.kind for d in report.discrepancies]
+    """
+    aliases = resolve_aliases(using, all_databases=all_databases)
+    labels = list(app_labels) if app_labels else None
+    check_app_labels(labels, apps)
+
+    def one(alias: str) -> AliasReport:
+        return compare_alias(alias, apps=apps, app_labels=labels)
+
+    return Report(databases=_run_per_alias(aliases, one))

@@ -1,0 +1,109 @@
+"""Compare one alias: expected MetaData, reflection, alembic, discrepancies."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from typing import Any
+
+from django.apps import apps as global_apps
+from django.apps.registry import Apps
+
+from . import conf
+from .connection import ensure_connected, sa_connection
+from .context import CompareContext
+from .diff import run_alembic, to_discrepancies
+from .metadata import build_expected
+from .report import AliasReport, Discrepancy
+from .vendors import get_vendor
+
+#: Tables Django itself keeps; never compared.
+DJANGO_TABLES = frozenset({"django_migrations"})
+
+
+def compare_alias(
+    alias: str,
+    *,
+    apps: Apps | None = None,
+    app_labels: Collection[str] | None = None,
+    tables: Collection[str] | None = None,
+    report_extra_tables: bool | None = None,
+) -> AliasReport:
+    """Compare the models of ``apps`` (default: the installed ones) with ``alias``.
+
+    ``app_labels`` limits the comparison to those apps' tables (plus tables
+    named ``<label>_*`` that no model owns); ``tables`` limits it to exactly
+    those table names.
+    """
+    connection = ensure_connected(alias)
+    vendor = get_vendor(connection.vendor)
+    registry = apps or global_apps
+    with sa_connection(alias) as sa_conn:
+        ctx = CompareContext(alias, connection, sa_conn, vendor)
+        expected = build_expected(connection, registry, alias)
+        ctx.expected = expected
+        metadata = expected.metadata
+
+        selected = _selected_tables(expected.app_of_table, app_labels, tables)
+        selected = {t for t in selected if not conf.ignored_table(t, alias)}
+        prefixes = tuple(f"{label}_" for label in app_labels or ())
+        if report_extra_tables is None:
+            report_extra_tables = tables is None
+
+        def include_table(name: str) -> bool:
+            if name in selected:
+                return True
+            if (
+                not report_extra_tables
+                or name in expected.app_of_table
+                or name in expected.ignored_tables
+                or name in DJANGO_TABLES
+                or vendor.is_internal_table(name)
+                or conf.ignored_table(name, alias)
+            ):
+                return False
+            return app_labels is None or name.startswith(prefixes)
+
+        _resolve_types(ctx, (metadata.tables[t] for t in selected))
+        diffs = run_alembic(
+            ctx,
+            metadata,
+            include_table=include_table,
+            include_metadata_table=lambda name: name in selected,
+        )
+        found = to_discrepancies(ctx, metadata, diffs)
+    ignored = conf.ignored_kinds(alias)
+    kept = sorted((d for d in found if d.kind not in ignored), key=Discrepancy.sort_key)
+    return AliasReport(
+        alias=alias,
+        vendor=_vendor_label(connection),
+        discrepancies=tuple(kept),
+        notes=tuple(ctx.notes),
+    )
+
+
+def _selected_tables(
+    app_of_table: dict[str, str],
+    app_labels: Collection[str] | None,
+    tables: Collection[str] | None,
+) -> set[str]:
+    chosen = set(app_of_table)
+    if app_labels is not None:
+        labels = set(app_labels)
+        chosen = {t for t in chosen if app_of_table[t] in labels}
+    if tables is not None:
+        chosen &= set(tables)
+    return chosen
+
+
+def _resolve_types(ctx: CompareContext, tables: Iterable[Any]) -> None:
+    columns = [c for t in tables for c in t.columns]
+    specs = [(c.info["django_type"], c.info["collate_sql"]) for c in columns]
+    resolved = ctx.vendor.resolve_types(ctx, specs)
+    for column, spec in zip(columns, specs):
+        type_ = resolved.get(spec)
+        if type_ is not None:
+            column.type = type_
+
+
+def _vendor_label(connection: Any) -> str:
+    return str(connection.vendor)

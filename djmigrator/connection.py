@@ -1,0 +1,164 @@
+"""A SQLAlchemy connection on top of a Django alias's own database connection.
+
+djmigrator never opens a second connection with a second set of credentials:
+the SQLAlchemy engine for an alias hands out Django's DBAPI connection for that
+alias (in the calling thread), wrapped so that SQLAlchemy can neither close it
+nor commit or roll back Django's transaction.  Reflection therefore sees exactly
+what Django sees, including uncommitted DDL inside ``atomic()`` blocks and
+in-memory SQLite test databases.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from sqlalchemy.pool import NullPool
+
+from .errors import DjmigratorError
+
+#: Django vendor -> SQLAlchemy dialect URL (driver matches Django's).
+_DIALECT_URLS = {
+    "sqlite": "sqlite+pysqlite://",
+    "postgresql": "postgresql+psycopg://",
+    "mysql": "mysql+mysqldb://",
+}
+
+_engines: dict[tuple[str, str, int], sa.Engine] = {}
+_lock = threading.Lock()
+
+
+class _BorrowedConnection:
+    """Django's DBAPI connection, minus close/commit/rollback.
+
+    SQLAlchemy must not end Django's transaction or close its connection; every
+    other attribute is passed through to the driver's connection object.
+    """
+
+    __slots__ = ("_djm_alias",)
+
+    def __init__(self, alias: str) -> None:
+        object.__setattr__(self, "_djm_alias", alias)
+
+    @property
+    def _djm_target(self) -> Any:
+        return connections[self._djm_alias].connection
+
+    def close(self) -> None:  # the connection belongs to Django
+        pass
+
+    def commit(self) -> None:  # the transaction belongs to Django
+        pass
+
+    def rollback(self) -> None:
+        pass
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._djm_target, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._djm_target, name, value)
+
+
+def _driver_version(vendor: str) -> int:
+    if vendor == "postgresql":
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            return 2
+        return 3
+    return 0
+
+
+def get_engine(alias: str) -> sa.Engine:
+    """The (cached) SQLAlchemy engine that borrows ``alias``'s connection."""
+    dj = connections[alias]
+    key = (alias, dj.vendor, id(dj.settings_dict))
+    with _lock:
+        engine = _engines.get(key)
+        if engine is None:
+            engine = _make_engine(alias, dj)
+            _engines[key] = engine
+    return engine
+
+
+def _make_engine(alias: str, dj: BaseDatabaseWrapper) -> sa.Engine:
+    url = _DIALECT_URLS.get(dj.vendor)
+    if url is None:
+        raise DjmigratorError(
+            f"Database '{alias}' uses the {dj.vendor!r} backend, which djmigrator "
+            "does not support; use SQLite, PostgreSQL, MySQL or MariaDB."
+        )
+    if dj.vendor == "postgresql" and not _uses_psycopg3(dj):
+        url = "postgresql+psycopg2://"
+    kwargs: dict[str, Any] = {}
+    if dj.vendor == "postgresql":
+        # psycopg's type lookup insists on its own Connection class; reflection
+        # does not need hstore adaptation.
+        kwargs["use_native_hstore"] = False
+    return sa.create_engine(
+        url,
+        creator=lambda: _BorrowedConnection(alias),
+        **kwargs,
+        poolclass=NullPool,
+        pool_reset_on_return=None,
+    )
+
+
+def _uses_psycopg3(dj: BaseDatabaseWrapper) -> bool:
+    module = type(dj.connection).__module__ if dj.connection is not None else ""
+    return module.startswith("psycopg") and not module.startswith("psycopg2")
+
+
+@contextmanager
+def sa_connection(alias: str) -> Iterator[sa.Connection]:
+    """A SQLAlchemy ``Connection`` over Django's connection for ``alias``."""
+    ensure_connected(alias)
+    engine = get_engine(alias)
+    with engine.connect() as conn:
+        yield conn
+
+
+def ensure_connected(alias: str) -> BaseDatabaseWrapper:
+    """Open Django's connection for ``alias`` or raise a one-line error."""
+    if alias not in connections.settings:
+        known = ", ".join(sorted(connections.settings)) or "none"
+        raise DjmigratorError(
+            f"The database alias '{alias}' is not in DATABASES (known: {known}); "
+            "pass one of those to --database."
+        )
+    dj = connections[alias]
+    try:
+        dj.ensure_connection()
+    except Exception as exc:  # the driver's own error type varies
+        raise DjmigratorError(
+            f"Cannot connect to database '{alias}' ({describe(dj)}): "
+            f"{first_line(exc)}. Check that the server is running and that "
+            f"DATABASES['{alias}'] is right."
+        ) from exc
+    return dj
+
+
+def describe(dj: BaseDatabaseWrapper) -> str:
+    """Vendor, host and database name: never the user or the password."""
+    s = dj.settings_dict
+    if dj.vendor == "sqlite":
+        return f"sqlite {s.get('NAME')}"
+    host = s.get("HOST") or "localhost"
+    port = f":{s['PORT']}" if s.get("PORT") else ""
+    return f"{dj.vendor} at {host}{port}, database {s.get('NAME')!r}"
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    line = text[0] if text else type(exc).__name__
+    for settings_dict in connections.settings.values():
+        password = settings_dict.get("PASSWORD")
+        if password:
+            line = line.replace(str(password), "***")
+    return line.rstrip(".")

@@ -1,0 +1,360 @@
+"""alembic ``compare_metadata`` -> the SPEC's discrepancies, in Django terms.
+
+alembic's own table and column comparison finds missing and extra tables and
+columns.  Types, nullability, indexes, uniques and foreign keys are compared by
+the comparators of the ``djmigrator.compare`` alembic plugin below, which use
+the vendor module's rules; alembic's name-based index comparison and its
+server-default comparison are not loaded.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.operations import ops
+from alembic.runtime.migration import MigrationContext
+from alembic.runtime.plugins import Plugin
+from alembic.util import PriorityDispatchResult
+
+from .constraints import FOREIGN_KEY, UNIQUE, Sig, match, table_sigs
+from .context import CompareContext
+from .report import Discrepancy
+
+PLUGIN_NAME = "djmigrator.compare"
+PLUGINS = [
+    "alembic.autogenerate.schemas",
+    "alembic.autogenerate.tables",
+    PLUGIN_NAME,
+]
+
+
+class SigOp(ops.MigrateOperation):
+    """An index / unique / FK that is missing from, or extra in, the database."""
+
+    def __init__(self, side: str, table: str, sig: Sig) -> None:
+        self.side = side
+        self.table = table
+        self.sig = sig
+
+    def to_diff_tuple(self) -> tuple[Any, ...]:
+        return ("djmigrator", self.side, self.table, self.sig)
+
+    def reverse(self) -> SigOp:
+        return SigOp("extra" if self.side == "missing" else "missing", self.table, self.sig)
+
+
+def _ctx(autogen_context: Any) -> CompareContext:
+    ctx: CompareContext = autogen_context.opts["djmigrator"]
+    return ctx
+
+
+def _compare_type(
+    autogen_context: Any,
+    alter_column_op: ops.AlterColumnOp,
+    schema: str | None,
+    tname: str,
+    cname: str,
+    conn_col: sa.Column[Any],
+    metadata_col: sa.Column[Any],
+) -> PriorityDispatchResult:
+    ctx = _ctx(autogen_context)
+    alter_column_op.existing_type = conn_col.type
+    expected = ctx.vendor.expected_type_key(ctx, metadata_col)
+    live = ctx.vendor.live_type_key(ctx, tname, conn_col)
+    if expected is None or live is None or expected == live:
+        return PriorityDispatchResult.CONTINUE
+    leftover = ctx.vendor.leftover(ctx, metadata_col.table, metadata_col, conn_col)
+    if leftover:
+        ctx.note(leftover)
+    else:
+        alter_column_op.modify_type = metadata_col.type
+    return PriorityDispatchResult.CONTINUE
+
+
+def _compare_nullable(
+    autogen_context: Any,
+    alter_column_op: ops.AlterColumnOp,
+    schema: str | None,
+    tname: str,
+    cname: str,
+    conn_col: sa.Column[Any],
+    metadata_col: sa.Column[Any],
+) -> PriorityDispatchResult:
+    alter_column_op.existing_nullable = conn_col.nullable
+    if bool(conn_col.nullable) != bool(metadata_col.nullable):
+        alter_column_op.modify_nullable = metadata_col.nullable
+    return PriorityDispatchResult.CONTINUE
+
+
+def _compare_constraints(
+    autogen_context: Any,
+    modify_table_ops: ops.ModifyTableOps,
+    schema: str | None,
+    tname: str,
+    conn_table: sa.Table | None,
+    metadata_table: sa.Table | None,
+) -> PriorityDispatchResult:
+    if conn_table is None or metadata_table is None:
+        return PriorityDispatchResult.CONTINUE  # the whole table is the difference
+    ctx = _ctx(autogen_context)
+    vendor = ctx.vendor
+    expected = table_sigs(metadata_table, with_method=vendor.index_method, expected=True)
+    expected = vendor.adjust_expected_sigs(ctx, expected)
+    live = table_sigs(
+        conn_table,
+        with_method=vendor.index_method,
+        expected=False,
+        uniques=vendor.live_uniques(ctx, conn_table),
+    )
+    missing, extra = match(expected, live)
+    modify_table_ops.ops.extend(SigOp("missing", tname, s) for s in missing)
+    modify_table_ops.ops.extend(SigOp("extra", tname, s) for s in extra)
+    return PriorityDispatchResult.CONTINUE
+
+
+def _setup(plugin: Plugin) -> None:
+    plugin.add_autogenerate_comparator(_compare_type, "column", "types")
+    plugin.add_autogenerate_comparator(_compare_nullable, "column", "nullable")
+    plugin.add_autogenerate_comparator(_compare_constraints, "table", "indexes")
+
+
+try:
+    _setup(Plugin(PLUGIN_NAME))
+except ValueError:  # already registered (module re-imported)
+    pass
+
+
+def run_alembic(
+    ctx: CompareContext,
+    metadata: sa.MetaData,
+    *,
+    include_table: Any,
+    include_metadata_table: Any,
+) -> list[Any]:
+    """alembic's diff of ``metadata`` against the live database."""
+
+    def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+        if type_ == "table":
+            return bool(include_table(name))
+        return True
+
+    def include_object(obj: Any, name: str | None, type_: str, reflected: bool, other: Any) -> bool:
+        if type_ == "table" and not reflected:
+            return bool(include_metadata_table(name))
+        return True
+
+    mc = MigrationContext.configure(
+        ctx.sa_conn,
+        opts={
+            "autogenerate_plugins": PLUGINS,
+            "include_name": include_name,
+            "include_object": include_object,
+            "djmigrator": ctx,
+        },
+    )
+    return list(compare_metadata(mc, metadata))
+
+
+# -- from alembic's diff tuples to discrepancies ---------------------------
+
+
+def _flat(diffs: list[Any]) -> list[tuple[Any, ...]]:
+    out: list[tuple[Any, ...]] = []
+    for item in diffs:
+        if isinstance(item, list):
+            out.extend(_flat(item))
+        else:
+            out.append(item)
+    return out
+
+
+class _Namer:
+    """Resolves tables and columns to app label, model and field."""
+
+    def __init__(self, ctx: CompareContext, metadata: sa.MetaData) -> None:
+        self.ctx = ctx
+        self.metadata = metadata
+
+    def table(self, name: str) -> sa.Table | None:
+        return self.metadata.tables.get(name)
+
+    def owner(self, table: str) -> tuple[str | None, str | None]:
+        t = self.table(table)
+        if t is None:
+            return None, None
+        return t.info.get("app_label"), t.info.get("model")
+
+    def field(self, table: str, column: str | None) -> str | None:
+        t = self.table(table)
+        if t is None or column is None:
+            return None
+        if t.info.get("m2m_field"):
+            return str(t.info["m2m_field"])
+        if column in t.c:
+            return t.c[column].info.get("field")
+        return None
+
+    def label(self, table: str, column: str | None = None, field: str | None = None) -> str:
+        app, model = self.owner(table)
+        if app is None:
+            return ""
+        path = f"{app}.{model}"
+        fld = field or self.field(table, column)
+        return f"{path}.{fld}" if fld else path
+
+    def expected_column_text(self, table: str, column: str) -> str:
+        col = self.metadata.tables[table].c[column]
+        text = col.info["django_type"]
+        return f"{text} {'NULL' if col.nullable else 'NOT NULL'}"
+
+
+def to_discrepancies(
+    ctx: CompareContext, metadata: sa.MetaData, diffs: list[Any]
+) -> list[Discrepancy]:
+    namer = _Namer(ctx, metadata)
+    flat = _flat(diffs)
+    missing_cols: dict[str, set[str]] = defaultdict(set)
+    extra_cols: dict[str, set[str]] = defaultdict(set)
+    for d in flat:
+        if d[0] == "add_column":
+            missing_cols[d[2]].add(d[3].name)
+        elif d[0] == "remove_column":
+            extra_cols[d[2]].add(d[3].name)
+
+    out: list[Discrepancy] = []
+    for d in flat:
+        op = d[0]
+        if op in ("add_table", "remove_table"):
+            out.append(_table_discrepancy(namer, op, d[1]))
+        elif op in ("add_column", "remove_column"):
+            out.append(_column_discrepancy(ctx, namer, op, d[2], d[3]))
+        elif op in ("modify_type", "modify_nullable"):
+            out.append(_alter_discrepancy(ctx, namer, op, d))
+        elif op == "djmigrator":
+            _side, side, table, sig = d
+            touched = missing_cols[table] | extra_cols[table]
+            if touched.intersection(sig.columns):
+                continue  # the column's own discrepancy covers it
+            out.append(_sig_discrepancy(namer, side, table, sig))
+    return out
+
+
+def _table_discrepancy(namer: _Namer, op: str, table: sa.Table) -> Discrepancy:
+    name = table.name
+    if op == "add_table":
+        app, model = namer.owner(name)
+        m2m = namer.table(name).info.get("m2m_field") if namer.table(name) is not None else None
+        who = namer.label(name, field=m2m)
+        return Discrepancy(
+            "missing_table",
+            name,
+            app_label=app,
+            model=model,
+            field=m2m,
+            expected="table",
+            message=f"{who}: table {name} is missing",
+        )
+    return Discrepancy(
+        "extra_table",
+        name,
+        actual="table",
+        message=f"table {name} has no model",
+    )
+
+
+def _column_discrepancy(
+    ctx: CompareContext, namer: _Namer, op: str, table: str, column: sa.Column[Any]
+) -> Discrepancy:
+    app, model = namer.owner(table)
+    if op == "add_column":
+        fld = namer.field(table, column.name)
+        return Discrepancy(
+            "missing_column",
+            table,
+            column=column.name,
+            columns=(column.name,),
+            app_label=app,
+            model=model,
+            field=fld,
+            expected=namer.expected_column_text(table, column.name),
+            message=f"{namer.label(table, column.name)}: column {table}.{column.name} is missing",
+        )
+    actual = ctx.vendor.live_type_text(ctx, table, column)
+    actual += " NULL" if column.nullable else " NOT NULL"
+    return Discrepancy(
+        "extra_column",
+        table,
+        column=column.name,
+        columns=(column.name,),
+        app_label=app,
+        model=model,
+        actual=actual,
+        message=f"{namer.label(table) or table}: column {table}.{column.name} has no field",
+    )
+
+
+def _alter_discrepancy(
+    ctx: CompareContext, namer: _Namer, op: str, d: tuple[Any, ...]
+) -> Discrepancy:
+    _op, _schema, table, column, _existing, conn_value, model_value = d
+    app, model = namer.owner(table)
+    fld = namer.field(table, column)
+    who = namer.label(table, column)
+    if op == "modify_type":
+        expected = namer.metadata.tables[table].c[column].info["django_type"]
+        live_col = sa.Column(column, conn_value)
+        actual = ctx.vendor.live_type_text(ctx, table, live_col)
+        kind = "type_mismatch"
+        message = f"{who}: column {table}.{column} is {actual}, expected {expected}"
+    else:
+        expected = "NULL" if model_value else "NOT NULL"
+        actual = "NULL" if conn_value else "NOT NULL"
+        kind = "nullability_mismatch"
+        message = f"{who}: column {table}.{column} is {actual}, expected {expected}"
+    return Discrepancy(
+        kind,
+        table,
+        column=column,
+        columns=(column,),
+        app_label=app,
+        model=model,
+        field=fld,
+        expected=expected,
+        actual=actual,
+        message=message,
+    )
+
+
+_WORD = {"index": "index", UNIQUE: "unique constraint", FOREIGN_KEY: "foreign key"}
+
+
+def _sig_discrepancy(namer: _Namer, side: str, table: str, sig: Sig) -> Discrepancy:
+    app, model = namer.owner(table)
+    fld = sig.field
+    if fld is None and len(sig.columns) == 1:
+        fld = namer.field(table, sig.columns[0])
+    if namer.table(table) is not None and namer.table(table).info.get("m2m_field"):
+        fld = namer.table(table).info["m2m_field"]
+    who = namer.label(table, field=fld) or table
+    cols = ", ".join(sig.columns)
+    what = _WORD[sig.kind]
+    named = f" {sig.name}" if sig.name and (side == "extra" or sig.by_name) else ""
+    if side == "missing":
+        message = f"{who}: {what}{named} on {table} ({cols}) is missing"
+    else:
+        message = f"{who}: {what}{named} on {table} ({cols}) is not in the models"
+    return Discrepancy(
+        f"{side}_{sig.kind}",
+        table,
+        columns=sig.columns,
+        name=sig.name,
+        app_label=app,
+        model=model,
+        field=fld,
+        expected=sig.describe() if side == "missing" else None,
+        actual=sig.describe() if side == "extra" else None,
+        message=message,
+    )

@@ -1,0 +1,110 @@
+"""``manage.py smart_makemigrations``: compare, write migrations, apply them.
+
+Parses options, calls one library function, renders, sets the exit status.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, NoReturn
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from djmigrator.api import compare
+from djmigrator.errors import DjmigratorError
+from djmigrator.render import render_text
+from djmigrator.report import Report
+
+
+class Command(BaseCommand):
+    help = (
+        "Compare the models with the live database schema; without --check, "
+        "write the missing migrations and apply them, faking what already exists."
+    )
+    requires_system_checks: list[str] = []
+    requires_migrations_checks = False
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        if parser.called_from_command_line:
+
+            def error(message: str) -> NoReturn:
+                sys.stderr.write(f"{subcommand}: error: {message} (see --help)\n")
+                sys.exit(2)
+
+            parser.error = error  # type: ignore[method-assign]
+        return parser
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "app_label", nargs="*", help="Limit to these apps (default: every installed app)."
+        )
+        parser.add_argument(
+            "--database",
+            action="append",
+            dest="databases",
+            metavar="ALIAS",
+            help="Compare this alias (repeatable). Default: 'default'.",
+        )
+        parser.add_argument(
+            "--all-databases", action="store_true", help="Compare every alias in DATABASES."
+        )
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="Compare and report only; write nothing. Exit 1 if drift is found.",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Print every action a sync would take, writing nothing.",
+        )
+        parser.add_argument(
+            "--format", choices=["text", "json"], default="text", help="Output format."
+        )
+        parser.add_argument(
+            "--noinput",
+            "--no-input",
+            action="store_false",
+            dest="interactive",
+            help="Never prompt; fail with a clear message where an answer is needed.",
+        )
+
+    def handle(self, *app_labels: str, **options: Any) -> None:
+        if options["databases"] and options["all_databases"]:
+            raise CommandError("--database and --all-databases cannot be combined.", returncode=2)
+        if options["check"] and options["dry_run"]:
+            raise CommandError("--check and --dry-run cannot be combined.", returncode=2)
+        mode = "check" if options["check"] else "dry-run" if options["dry_run"] else "sync"
+        try:
+            report = self._run(mode, list(app_labels) or None, options)
+        except DjmigratorError as exc:
+            raise CommandError(str(exc), returncode=2) from exc
+        self._render(report, mode, options)
+        if not report.in_sync:
+            sys.exit(1)
+
+    def _run(self, mode: str, app_labels: list[str] | None, options: dict[str, Any]) -> Report:
+        kwargs: dict[str, Any] = {
+            "all_databases": options["all_databases"],
+        }
+        using = options["databases"] or "default"
+        if mode == "check":
+            return compare(using, app_labels, **kwargs)
+        from djmigrator.sync import sync
+
+        return sync(
+            using,
+            app_labels,
+            dry_run=mode == "dry-run",
+            interactive=options["interactive"],
+            verbosity=options["verbosity"],
+            **kwargs,
+        )
+
+    def _render(self, report: Report, mode: str, options: dict[str, Any]) -> None:
+        if options["format"] == "json":
+            self.stdout.write(report.to_json())
+            return
+        for line in render_text(report, self.style, options["verbosity"], mode):
+            self.stdout.write(line)

@@ -1,0 +1,265 @@
+"""Django models -> ``sqlalchemy.MetaData``, as Django's schema editor creates them.
+
+Every decision that differs per vendor is taken by asking Django itself: column
+types come from ``field.db_parameters(connection)``, indexes from the schema
+editor's ``_model_indexes_sql`` (which includes PostgreSQL's ``_like`` indexes and
+MySQL's InnoDB rules), unique constraints from ``_create_unique_sql`` and
+``UniqueConstraint.create_sql``.  The statements those return are read, never
+executed, so the MetaData mirrors the DDL that ``migrate`` would have run.
+
+Column types are left as ``NullType`` here with Django's type text in
+``column.info["django_type"]``; the vendor module resolves them to the types
+that reflection of the live database yields (see ``vendors.base``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from django.apps.registry import Apps
+from django.db import router
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.backends.ddl_references import Columns, Statement
+from django.db.models import Field, Model, UniqueConstraint
+
+# Importing the dialect registers the ``postgresql_*`` keyword arguments that
+# expected indexes carry (operator classes, access method).
+import sqlalchemy.dialects.postgresql  # noqa: F401
+
+ModelType = type[Model]
+
+
+@dataclass
+class ExpectedSchema:
+    """The models' side of a comparison for one alias."""
+
+    metadata: sa.MetaData
+    #: tables that belong to models djmigrator does not compare (unmanaged,
+    #: proxy, swapped, not creatable on this vendor): never reported as extra.
+    ignored_tables: set[str] = field(default_factory=set)
+    #: app label of each compared table (auto-created M2M tables included).
+    app_of_table: dict[str, str] = field(default_factory=dict)
+
+
+def model_is_compared(model: ModelType, alias: str) -> bool:
+    """Would ``migrate`` create this model's table on ``alias``?"""
+    return bool(router.allow_migrate_model(alias, model))
+
+
+def iter_models(apps: Apps, app_labels: Iterable[str] | None = None) -> Iterator[ModelType]:
+    labels = set(app_labels) if app_labels is not None else None
+    for model in apps.get_models(include_auto_created=False):
+        if labels is None or model._meta.app_label in labels:
+            yield model
+
+
+def build_expected(
+    connection: BaseDatabaseWrapper, apps: Apps, alias: str
+) -> ExpectedSchema:
+    """Build the MetaData of every model that ``migrate`` creates on ``alias``."""
+    schema = ExpectedSchema(metadata=sa.MetaData())
+    builder = _TableBuilder(connection, schema)
+    for model in iter_models(apps):
+        opts = model._meta
+        if model_is_compared(model, alias):
+            builder.add_model(model)
+            for m2m in opts.local_many_to_many:
+                through = m2m.remote_field.through
+                if through._meta.auto_created:
+                    builder.add_model(through, owner=model, m2m_field=m2m)
+        elif not opts.managed or opts.proxy or opts.swapped or not opts.can_migrate(
+            connection
+        ):
+            schema.ignored_tables.add(opts.db_table)
+            for m2m in opts.local_many_to_many:
+                schema.ignored_tables.add(m2m.m2m_db_table())
+    return schema
+
+
+def _unquote(name: str) -> str:
+    name = str(name)
+    if len(name) >= 2 and name[0] == name[-1] and name[0] in "\"`[":
+        return name[1:-1]
+    return name
+
+
+class _TableBuilder:
+    def __init__(self, connection: BaseDatabaseWrapper, schema: ExpectedSchema) -> None:
+        self.connection = connection
+        self.schema = schema
+        self.editor: BaseDatabaseSchemaEditor = connection.SchemaEditorClass(
+            connection, collect_sql=True
+        )
+
+    # -- tables and columns -------------------------------------------------
+    def add_model(
+        self,
+        model: ModelType,
+        owner: ModelType | None = None,
+        m2m_field: Any = None,
+    ) -> None:
+        opts = model._meta
+        if opts.db_table in self.schema.metadata.tables:
+            return
+        owner_opts = (owner or model)._meta
+        table = sa.Table(
+            opts.db_table,
+            self.schema.metadata,
+            info={
+                "app_label": owner_opts.app_label,
+                "model": owner_opts.object_name,
+                "auto_created": bool(opts.auto_created),
+                "m2m_field": m2m_field.name if m2m_field is not None else None,
+            },
+        )
+        self.schema.app_of_table[opts.db_table] = owner_opts.app_label
+        pk_columns = self._pk_columns(model)
+        for fld in opts.local_fields:
+            column = self._column(model, fld, pk_columns, m2m_field)
+            if column is not None:
+                table.append_column(column)
+        self._add_uniques(model, table)
+        self._add_indexes(model, table)
+        self._add_foreign_keys(model, table)
+
+    def _pk_columns(self, model: ModelType) -> set[str]:
+        pk = model._meta.pk
+        if pk is None:
+            return set()
+        columns = getattr(pk, "columns", None)  # CompositePrimaryKey (Django 5.2)
+        if columns and not isinstance(columns, str):
+            return {c.column if hasattr(c, "column") else str(c) for c in columns}
+        return {pk.column}
+
+    def _column(
+        self, model: ModelType, fld: Field[Any, Any], pk_columns: set[str], m2m_field: Any
+    ) -> sa.Column[Any] | None:
+        params = fld.db_parameters(connection=self.connection)
+        type_text = params["type"]
+        if type_text is None or not fld.concrete:
+            return None
+        collation = params.get("collation")
+        features = self.connection.features
+        null = fld.null
+        if (
+            fld.empty_strings_allowed
+            and not fld.primary_key
+            and features.interprets_empty_strings_as_nulls
+        ):
+            null = True
+        is_pk = fld.column in pk_columns
+        if getattr(fld, "generated", False):
+            nullable = True  # Django never writes NOT NULL on a generated column
+        else:
+            nullable = bool(null) and not is_pk
+        return sa.Column(
+            fld.column,
+            sa.types.NullType(),
+            primary_key=is_pk,
+            nullable=nullable,
+            autoincrement=False,
+            comment=getattr(fld, "db_comment", None),
+            info={
+                "field": fld.name,
+                "django_type": type_text,
+                "collation": collation,
+                "collate_sql": str(self.editor._collate_sql(collation)) if collation else "",
+                "m2m_field": m2m_field.name if m2m_field is not None else None,
+            },
+        )
+
+    # -- uniques ------------------------------------------------------------
+    def _add_uniques(self, model: ModelType, table: sa.Table) -> None:
+        opts = model._meta
+        for fld in opts.local_fields:
+            if (
+                fld.unique
+                and not fld.primary_key
+                and fld.concrete
+                and fld.db_parameters(connection=self.connection)["type"] is not None
+            ):
+                table.append_constraint(
+                    sa.UniqueConstraint(fld.column, info={"field": fld.name})
+                )
+        for field_names in opts.unique_together:
+            fields = [opts.get_field(name) for name in field_names]
+            self._add_statement(table, self.editor._create_unique_sql(model, fields))
+        for constraint in opts.constraints:
+            if isinstance(constraint, UniqueConstraint):
+                self._add_statement(table, constraint.create_sql(model, self.editor))
+
+    # -- indexes ------------------------------------------------------------
+    def _add_indexes(self, model: ModelType, table: sa.Table) -> None:
+        for statement in self.editor._model_indexes_sql(model):
+            self._add_statement(table, statement)
+
+    def _add_statement(self, table: sa.Table, statement: Statement | None) -> None:
+        """Record an index / unique statement of Django's schema editor."""
+        if statement is None:
+            return
+        parts = statement.parts
+        template = statement.template.upper()
+        unique = "UNIQUE" in template
+        is_constraint = "CONSTRAINT" in template
+        name = _unquote(str(parts["name"])) if parts.get("name") else None
+        cols_part = parts.get("columns")
+        condition = str(parts.get("condition") or "").strip()
+        include = str(parts.get("include") or "").strip()
+        using = str(parts.get("using") or "").strip()
+        method = using.split()[-1].strip('"').lower() if using else None
+        by_name = bool(condition or include) or not isinstance(cols_part, Columns)
+        info = {"by_name": by_name, "django_sql": str(statement)}
+        if isinstance(cols_part, Columns):
+            columns = [table.c[c] for c in cols_part.columns]
+            opclasses = list(getattr(cols_part, "opclasses", ()) or ())
+            if unique and is_constraint and not by_name:
+                table.append_constraint(sa.UniqueConstraint(*columns, name=name, info=info))
+                return
+            kwargs: dict[str, Any] = {}
+            if self.connection.vendor == "postgresql":
+                ops = {c: o for c, o in zip(cols_part.columns, opclasses) if o}
+                if ops:
+                    kwargs["postgresql_ops"] = ops
+                if method:
+                    kwargs["postgresql_using"] = method
+            sa.Index(name, *columns, unique=unique, info=info, **kwargs)
+        else:
+            expression = sa.text(str(cols_part))
+            sa.Index(name, expression, unique=unique, info=info, _table=table)
+
+    # -- foreign keys -------------------------------------------------------
+    def _add_foreign_keys(self, model: ModelType, table: sa.Table) -> None:
+        features = self.connection.features
+        if not (self.editor.sql_create_inline_fk or features.supports_foreign_keys):
+            return
+        for fld in model._meta.local_fields:
+            if not (fld.remote_field and getattr(fld, "db_constraint", False)):
+                continue
+            if fld.column not in table.c:
+                continue
+            target = fld.remote_field.model._meta
+            to_column = target.get_field(fld.remote_field.field_name).column
+            table.append_constraint(
+                sa.ForeignKeyConstraint(
+                    [fld.column],
+                    [f"{target.db_table}.{to_column}"],
+                    use_alter=True,
+                    info={"field": fld.name},
+                )
+            )
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_type_text(text: str) -> str:
+    """Lower case, single spaces, none inside parentheses: ``decimal(10,2)``."""
+    text = _SPACES.sub(" ", text.strip().lower())
+    text = re.sub(r"\s*\(\s*", "(", text)
+    text = re.sub(r"\s*\)", ")", text)
+    return re.sub(r"\s*,\s*", ",", text)

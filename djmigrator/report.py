@@ -1,0 +1,124 @@
+"""The frozen records a comparison or a sync returns, and their JSON form."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+#: Every discrepancy kind, in the order reports list them.
+KINDS: tuple[str, ...] = (
+    "missing_table",
+    "extra_table",
+    "missing_column",
+    "extra_column",
+    "type_mismatch",
+    "nullability_mismatch",
+    "missing_index",
+    "extra_index",
+    "missing_unique",
+    "extra_unique",
+    "missing_foreign_key",
+    "extra_foreign_key",
+)
+
+#: Kinds that describe something the database has and the models lack.
+EXTRA_KINDS: frozenset[str] = frozenset(k for k in KINDS if k.startswith("extra_"))
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    """One difference between the models and the live schema."""
+
+    kind: str
+    table: str
+    column: str | None = None
+    columns: tuple[str, ...] = ()
+    name: str | None = None
+    app_label: str | None = None
+    model: str | None = None
+    field: str | None = None
+    expected: str | None = None
+    actual: str | None = None
+    message: str = ""
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.table, KINDS.index(self.kind), self.columns, self.name or "")
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["columns"] = list(self.columns)
+        return data
+
+
+@dataclass(frozen=True)
+class Action:
+    """One step a sync took (or, under ``--dry-run``, would take)."""
+
+    action: str
+    app_label: str | None
+    migration: str | None
+    detail: str = ""
+    sql: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["sql"] = list(self.sql)
+        return data
+
+
+@dataclass(frozen=True)
+class AliasReport:
+    """The result for one ``DATABASES`` alias."""
+
+    alias: str
+    vendor: str
+    discrepancies: tuple[Discrepancy, ...] = ()
+    actions: tuple[Action, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def in_sync(self) -> bool:
+        return not self.discrepancies
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "alias": self.alias,
+            "vendor": self.vendor,
+            "in_sync": self.in_sync,
+            "discrepancies": [d.as_dict() for d in self.discrepancies],
+            "actions": [a.as_dict() for a in self.actions],
+            "notes": list(self.notes),
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    """The result for every alias a run looked at."""
+
+    databases: tuple[AliasReport, ...] = field(default_factory=tuple)
+
+    @property
+    def in_sync(self) -> bool:
+        return all(db.in_sync for db in self.databases)
+
+    @property
+    def discrepancies(self) -> tuple[Discrepancy, ...]:
+        return tuple(d for db in self.databases for d in db.discrepancies)
+
+    def __getitem__(self, alias: str) -> AliasReport:
+        for db in self.databases:
+            if db.alias == alias:
+                return db
+        raise KeyError(alias)
+
+    def as_dict(self) -> dict[str, Any]:
+        from . import __version__
+
+        return {
+            "djmigrator": __version__,
+            "databases": [db.as_dict() for db in self.databases],
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.as_dict(), indent=indent, sort_keys=False)

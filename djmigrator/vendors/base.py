@@ -1,0 +1,152 @@
+"""What every vendor shares: type resolution by probe, type keys, live uniques."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from django.db import DatabaseError, transaction
+
+from ..constraints import Sig, unique_sig
+
+if TYPE_CHECKING:
+    from ..context import CompareContext
+
+#: How many columns one probe table holds before it is split.
+PROBE_CHUNK = 48
+
+TypeSpec = tuple[str, str]  # (Django type text, COLLATE clause or "")
+
+
+class Vendor:
+    """The default behaviour; subclasses override what their vendor does differently."""
+
+    name = "base"
+    #: compare the index access method (btree, gin, ...) and operator classes
+    index_method = False
+
+    # -- tables -------------------------------------------------------------
+    def is_internal_table(self, name: str) -> bool:
+        """Tables the database engine itself owns."""
+        return False
+
+    # -- types --------------------------------------------------------------
+    def probe_type_sql(self, spec: TypeSpec) -> str:
+        type_text, collate = spec
+        return f"{type_text} {collate}".strip()
+
+    def create_probe_sql(self, quote: Any, name: str, coldefs: str) -> str:
+        return f"CREATE TEMPORARY TABLE {quote(name)} ({coldefs})"
+
+    def drop_probe_sql(self, quote: Any, name: str) -> str:
+        return f"DROP TABLE {quote(name)}"
+
+    def resolve_types(
+        self, ctx: CompareContext, specs: list[TypeSpec]
+    ) -> dict[TypeSpec, sa.types.TypeEngine[Any] | None]:
+        """Let the server canonicalise Django's column types.
+
+        Django's type texts are created as columns of a temporary table, which
+        is reflected with the same Inspector as the live tables, so both sides
+        of the type comparison come from one reflection path.  Where temporary
+        tables are refused (a read-only replica), types stay unresolved and are
+        not compared; a note says so.
+        """
+        result: dict[TypeSpec, sa.types.TypeEngine[Any] | None] = {}
+        pending = sorted(set(specs))
+        chunks = [pending[i : i + PROBE_CHUNK] for i in range(0, len(pending), PROBE_CHUNK)]
+        while chunks:
+            chunk = chunks.pop()
+            probed = self._probe(ctx, chunk)
+            if probed is not None:
+                result.update(probed)
+            elif len(chunk) > 1:
+                if self._probe(ctx, chunk[:1]) is None:
+                    ctx.note(
+                        "column types were not compared: the database refused a "
+                        "temporary table (read-only?)"
+                    )
+                    result.update({spec: None for spec in pending if spec not in result})
+                    return result
+                half = len(chunk) // 2
+                chunks.extend([chunk[:half], chunk[half:]])
+            else:
+                ctx.note(f"column type {chunk[0][0]!r} was not compared: the server rejected it")
+                result[chunk[0]] = None
+        return result
+
+    def _probe(
+        self, ctx: CompareContext, specs: list[TypeSpec]
+    ) -> dict[TypeSpec, sa.types.TypeEngine[Any]] | None:
+        quote = ctx.connection.ops.quote_name
+        name = f"djm_probe_{uuid.uuid4().hex[:12]}"
+        coldefs = ", ".join(
+            f"{quote(f'c{i}')} {self.probe_type_sql(spec)}" for i, spec in enumerate(specs)
+        )
+        try:
+            with transaction.atomic(using=ctx.alias):
+                with ctx.connection.cursor() as cursor:
+                    cursor.execute(self.create_probe_sql(quote, name, coldefs))
+                    try:
+                        columns = sa.inspect(ctx.sa_conn).get_columns(name)
+                    finally:
+                        cursor.execute(self.drop_probe_sql(quote, name))
+        except DatabaseError:
+            return None
+        by_name = {c["name"]: c["type"] for c in columns}
+        return {spec: by_name[f"c{i}"] for i, spec in enumerate(specs)}
+
+    def type_key(self, ctx: CompareContext, type_: sa.types.TypeEngine[Any]) -> str | None:
+        if isinstance(type_, sa.types.NullType):
+            return None
+        try:
+            return str(type_.compile(dialect=ctx.dialect)).lower()
+        except Exception:  # a reflected type the dialect cannot render
+            return repr(type_).lower()
+
+    def expected_type_key(self, ctx: CompareContext, column: sa.Column[Any]) -> str | None:
+        return self.type_key(ctx, column.type)
+
+    def live_type_key(
+        self, ctx: CompareContext, table: str, column: sa.Column[Any]
+    ) -> str | None:
+        return self.type_key(ctx, column.type)
+
+    def live_type_text(self, ctx: CompareContext, table: str, column: sa.Column[Any]) -> str:
+        return self.live_type_key(ctx, table, column) or str(column.type).lower()
+
+    # -- constraints --------------------------------------------------------
+    def live_uniques(self, ctx: CompareContext, table: sa.Table) -> list[Sig] | None:
+        """Unique constraints of a reflected table; None: use the reflection."""
+        return None
+
+    def adjust_expected_sigs(self, ctx: CompareContext, sigs: list[Sig]) -> list[Sig]:
+        """Add what the engine creates by itself alongside Django's DDL."""
+        return sigs
+
+    # -- Django's own leftovers ---------------------------------------------
+    def leftover(
+        self,
+        ctx: CompareContext,
+        table: sa.Table,
+        expected: sa.Column[Any],
+        live: sa.Column[Any],
+    ) -> str | None:
+        """Name a type difference that Django's own ``migrate`` leaves behind."""
+        if (
+            table.info.get("auto_created")
+            and expected.primary_key
+            and isinstance(expected.type, sa.Integer)
+            and isinstance(live.type, sa.Integer)
+        ):
+            return (
+                f"{table.name}.{expected.name}: auto-created many-to-many table keeps "
+                f"its {self.live_type_text(ctx, table.name, live)} id while "
+                "DEFAULT_AUTO_FIELD says otherwise (Django ticket #32674); not drift"
+            )
+        return None
+
+
+def unique_sigs_from_reflection(table: sa.Table) -> list[Sig]:
+    return [unique_sig(c) for c in table.constraints if isinstance(c, sa.UniqueConstraint)]

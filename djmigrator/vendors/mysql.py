@@ -1,0 +1,60 @@
+"""MySQL and MariaDB: InnoDB's implicit FK indexes, pre-5.0 UUID columns."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from ..constraints import FOREIGN_KEY, INDEX, UNIQUE, Sig
+from .base import TypeSpec, Vendor
+
+if TYPE_CHECKING:
+    from ..context import CompareContext
+
+_AUTO_INCREMENT = re.compile(r"\s+AUTO_INCREMENT\b", re.IGNORECASE)
+
+
+class MySQLVendor(Vendor):
+    name = "mysql"
+
+    def probe_type_sql(self, spec: TypeSpec) -> str:
+        # An AUTO_INCREMENT column must be a key; the probe only needs the type.
+        return _AUTO_INCREMENT.sub("", super().probe_type_sql(spec))
+
+    def drop_probe_sql(self, quote: Any, name: str) -> str:
+        return f"DROP TEMPORARY TABLE {quote(name)}"
+
+    def adjust_expected_sigs(self, ctx: CompareContext, sigs: list[Sig]) -> list[Sig]:
+        """InnoDB indexes every FK column that no other index starts with.
+
+        Django relies on that and creates no index of its own for a ForeignKey
+        on InnoDB (``DatabaseSchemaEditor._field_should_be_indexed``).
+        """
+        covering = [s.columns for s in sigs if s.kind in (INDEX, UNIQUE) and not s.by_name]
+        added = []
+        for sig in sigs:
+            if sig.kind != FOREIGN_KEY:
+                continue
+            n = len(sig.columns)
+            if not any(cols[:n] == sig.columns for cols in covering):
+                added.append(Sig(INDEX, sig.columns, (), field=sig.field))
+                covering.append(sig.columns)
+        return sigs + added
+
+    def leftover(
+        self,
+        ctx: CompareContext,
+        table: sa.Table,
+        expected: sa.Column[Any],
+        live: sa.Column[Any],
+    ) -> str | None:
+        if expected.info.get("django_type", "").lower() == "uuid" and isinstance(
+            live.type, sa.CHAR
+        ) and getattr(live.type, "length", None) == 32:
+            return (
+                f"{table.name}.{expected.name}: char(32) UUID column from before "
+                "Django 5.0 on MariaDB (Django now creates uuid); not drift"
+            )
+        return super().leftover(ctx, table, expected, live)

@@ -1,0 +1,87 @@
+"""Test settings: SQLite always; PostgreSQL and MySQL/MariaDB when asked for.
+
+``DJM_TEST_DATABASES`` lists the vendors (comma separated, default ``sqlite``);
+each server vendor becomes an alias of that name.  Every run uses uniquely named
+databases (``DJM_RUN_ID``), which the test runner creates and drops.
+
+Server settings come from the environment, defaulting to this project's
+docker-compose services: ``DJM_PG_HOST``/``PORT``/``USER``/``PASSWORD`` and
+``DJM_MYSQL_HOST``/``PORT``/``USER``/``PASSWORD``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+
+RUN_ID = os.environ.setdefault("DJM_RUN_ID", uuid.uuid4().hex[:10])
+VENDORS = [v.strip() for v in os.environ.get("DJM_TEST_DATABASES", "sqlite").split(",") if v.strip()]
+_unknown = set(VENDORS) - {"sqlite", "postgresql", "mysql"}
+if _unknown:
+    raise RuntimeError(f"DJM_TEST_DATABASES: unknown vendor(s) {sorted(_unknown)}")
+
+SECRET_KEY = "djmigrator-tests"
+USE_TZ = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+_tmp = tempfile.gettempdir()
+DATABASES: dict[str, dict[str, object]] = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": os.path.join(_tmp, f"djm_{RUN_ID}.sqlite3"),
+        "TEST": {"NAME": os.path.join(_tmp, f"test_djm_{RUN_ID}.sqlite3")},
+    },
+}
+if "postgresql" in VENDORS:
+    DATABASES["postgresql"] = {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": f"djm_{RUN_ID}",
+        "HOST": os.environ.get("DJM_PG_HOST", "127.0.0.1"),
+        "PORT": os.environ.get("DJM_PG_PORT", "5432"),
+        "USER": os.environ.get("DJM_PG_USER", "postgres"),
+        "PASSWORD": os.environ.get("DJM_PG_PASSWORD", ""),
+        "TEST": {"NAME": f"test_djm_{RUN_ID}"},
+    }
+if "mysql" in VENDORS:
+    DATABASES["mysql"] = {
+        "ENGINE": "django.db.backends.mysql",
+        "NAME": f"djm_{RUN_ID}",
+        "HOST": os.environ.get("DJM_MYSQL_HOST", "127.0.0.1"),
+        "PORT": os.environ.get("DJM_MYSQL_PORT", "3306"),
+        "USER": os.environ.get("DJM_MYSQL_USER", "root"),
+        "PASSWORD": os.environ.get("DJM_MYSQL_PASSWORD", ""),
+        "OPTIONS": {"charset": "utf8mb4"},
+        "TEST": {"NAME": f"test_djm_{RUN_ID}", "CHARSET": "utf8mb4"},
+    }
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.admin",
+    "django.contrib.sites",
+    "django.contrib.flatpages",
+    "django.contrib.redirects",
+    "djmigrator",
+    "tests.apps.kitchen",
+    "tests.apps.drift",
+]
+if "postgresql" in VENDORS:
+    INSTALLED_APPS.append("django.contrib.postgres")
+
+SITE_ID = 1
+MIDDLEWARE = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+]
+ROOT_URLCONF = "tests.urls"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.contrib.messages.context_processors.messages", "django.contrib.auth.context_processors.auth", "django.template.context_processors.request"]},
+    }
+]
