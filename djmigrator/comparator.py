@@ -52,6 +52,12 @@ def compare_alias(
         def include_table(name: str) -> bool:
             if name in selected:
                 return True
+            if tables is not None and name in tables:
+                # a table the caller names is compared even without a model
+                # (a migration's DeleteModel): present means extra.
+                return name not in expected.ignored_tables and not conf.ignored_table(
+                    name, alias
+                )
             if (
                 not report_extra_tables
                 or name in expected.app_of_table

@@ -10,8 +10,10 @@ requires them to have.
 
 from __future__ import annotations
 
+import dataclasses
+
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,6 +32,8 @@ class Sig:
     by_name: bool = False
     field: str | None = None
     text: str = ""
+    #: Django's DDL that creates it (models' side only): what a repair runs.
+    sql: str = dataclasses.field(default="", compare=False)
 
     @property
     def key(self) -> tuple[Any, ...]:
@@ -104,6 +108,7 @@ def index_sig(index: sa.Index, *, with_method: bool, expected: bool) -> Sig:
         by_name=by_name,
         field=info.get("field"),
         text=str(info.get("django_sql", "")) if by_name else "",
+        sql=str(info.get("django_sql", "")) if expected else "",
     )
 
 
@@ -115,6 +120,7 @@ def unique_sig(constraint: sa.UniqueConstraint) -> Sig:
         columns,
         name=str(constraint.name) if constraint.name else None,
         field=info.get("field"),
+        sql=str(info.get("django_sql", "")),
     )
 
 
@@ -131,6 +137,7 @@ def fk_sig(fk: sa.ForeignKeyConstraint) -> Sig:
         (ref_table, tuple(ref_cols)),
         name=str(fk.name) if fk.name else None,
         field=info.get("field"),
+        sql=str(info.get("django_sql", "")),
     )
 
 

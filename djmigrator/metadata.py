@@ -183,8 +183,11 @@ class _TableBuilder:
                 and fld.concrete
                 and fld.db_parameters(connection=self.connection)["type"] is not None
             ):
+                sql = self.editor._create_unique_sql(model, [fld])
                 table.append_constraint(
-                    sa.UniqueConstraint(fld.column, info={"field": fld.name})
+                    sa.UniqueConstraint(
+                        fld.column, info={"field": fld.name, "django_sql": str(sql or "")}
+                    )
                 )
         for field_names in opts.unique_together:
             fields = [opts.get_field(name) for name in field_names]
@@ -244,12 +247,17 @@ class _TableBuilder:
                 continue
             target = fld.remote_field.model._meta
             to_column = target.get_field(fld.remote_field.field_name).column
+            sql = ""
+            if self.editor.sql_create_fk:
+                sql = str(
+                    self.editor._create_fk_sql(model, fld, "_fk_%(to_table)s_%(to_column)s")
+                )
             table.append_constraint(
                 sa.ForeignKeyConstraint(
                     [fld.column],
                     [f"{target.db_table}.{to_column}"],
                     use_alter=True,
-                    info={"field": fld.name},
+                    info={"field": fld.name, "django_sql": sql},
                 )
             )
 

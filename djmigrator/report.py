@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -41,6 +43,8 @@ class Discrepancy:
     expected: str | None = None
     actual: str | None = None
     message: str = ""
+    #: Django's DDL that would create the missing thing (not part of the JSON).
+    repair_sql: str = dataclasses.field(default="", compare=False, repr=False)
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.table, KINDS.index(self.kind), self.columns, self.name or "")
@@ -48,6 +52,7 @@ class Discrepancy:
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["columns"] = list(self.columns)
+        del data["repair_sql"]
         return data
 
 

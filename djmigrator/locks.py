@@ -1,0 +1,82 @@
+"""One sync at a time per database: an advisory lock held for the whole sync.
+
+PostgreSQL ``pg_advisory_lock``, MySQL/MariaDB ``GET_LOCK``, SQLite an exclusive
+``flock`` on a file beside the database.  A second sync waits up to
+``DJMIGRATOR["LOCK_TIMEOUT"]`` seconds, then stops with a clear error.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import connections
+
+from . import conf
+from .errors import DjmigratorError
+
+LOCK_NAME = "djmigrator.sync"
+
+
+def _pg_key(name: str) -> int:
+    return int.from_bytes(hashlib.sha1(name.encode()).digest()[:8], "big", signed=True)
+
+
+@contextmanager
+def sync_lock(alias: str) -> Iterator[None]:
+    conn = connections[alias]
+    timeout = float(conf.get("LOCK_TIMEOUT", alias))
+    busy = DjmigratorError(
+        f"Another smart_makemigrations sync is running on database '{alias}' "
+        f"(waited {timeout:g}s); try again when it has finished."
+    )
+    if conn.vendor == "postgresql":
+        key = _pg_key(f"{LOCK_NAME}:{conn.settings_dict['NAME']}")
+        deadline = time.monotonic() + timeout
+        with conn.cursor() as cursor:
+            while True:
+                cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+                if cursor.fetchone()[0]:
+                    break
+                if time.monotonic() >= deadline:
+                    raise busy
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            with conn.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+    elif conn.vendor == "mysql":
+        name = f"{LOCK_NAME}:{conn.settings_dict['NAME']}"[:64]
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT GET_LOCK(%s, %s)", [name, int(timeout)])
+            if cursor.fetchone()[0] != 1:
+                raise busy
+        try:
+            yield
+        finally:
+            with conn.cursor() as cursor:
+                cursor.execute("SELECT RELEASE_LOCK(%s)", [name])
+    else:
+        name = str(conn.settings_dict["NAME"])
+        if conn.is_in_memory_db() if hasattr(conn, "is_in_memory_db") else name == ":memory:":
+            yield
+            return
+        with open(f"{name}.djmigrator.lock", "a+") as handle:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise busy from None
+                    time.sleep(0.2)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,0 +1,155 @@
+"""Per unapplied migration: fake, apply, apply in part, or refuse.
+
+A migration's *effects* are the differences between the schema its pre-state
+expects and the one its post-state expects, on the tables it touches.  The
+database is compared with both states: what differs from the post-state but
+not from the pre-state is an effect still missing; what differs from the
+pre-state but not from the post-state is an effect already present.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import migrations as dj_migrations
+from django.db.migrations.migration import Migration
+from django.db.migrations.operations.base import Operation
+from django.db.migrations.state import ProjectState
+
+from .comparator import compare_alias
+from .report import AliasReport
+
+APPLY, FAKE, PARTIAL, REFUSE, SKIP = "apply", "fake", "partial", "refuse", "skip"
+
+#: Operations whose partly present effect the repair step can complete.
+ADDITIVE = (
+    dj_migrations.CreateModel,
+    dj_migrations.AddField,
+    dj_migrations.AddIndex,
+    dj_migrations.AddConstraint,
+    dj_migrations.AlterUniqueTogether,
+)
+if hasattr(dj_migrations, "AlterIndexTogether"):
+    ADDITIVE = (*ADDITIVE, dj_migrations.AlterIndexTogether)
+
+
+@dataclass
+class OpStep:
+    operation: Operation
+    from_state: ProjectState
+    to_state: ProjectState
+    verdict: str
+
+
+@dataclass
+class Decision:
+    migration: Migration
+    verdict: str
+    detail: str
+    steps: list[OpStep] = field(default_factory=list)
+
+
+def touched_tables(pre: ProjectState, post: ProjectState) -> set[str]:
+    """Tables of the models whose state the step changes (M2M tables included)."""
+    keys = set(pre.models) | set(post.models)
+    changed = [k for k in keys if _differs(pre.models.get(k), post.models.get(k))]
+    tables: set[str] = set()
+    for state in (pre, post):
+        for key in changed:
+            if key not in state.models:
+                continue
+            model = state.apps.get_model(*key)
+            tables.add(model._meta.db_table)
+            for m2m in model._meta.local_many_to_many:
+                if m2m.remote_field.through._meta.auto_created:
+                    tables.add(m2m.m2m_db_table())
+    return tables
+
+
+def _differs(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is not b
+    return bool(a != b)
+
+
+def _keys(report: AliasReport) -> set[tuple[Any, ...]]:
+    return {
+        (d.kind, d.table, d.columns, d.name, d.expected, d.actual) for d in report.discrepancies
+    }
+
+
+def effects(alias: str, pre: ProjectState, post: ProjectState) -> tuple[set[Any], set[Any]]:
+    """(missing, present) effects of going from ``pre`` to ``post`` on ``alias``."""
+    tables = touched_tables(pre, post)
+    if not tables:
+        return set(), set()
+    to_post = _keys(compare_alias(alias, apps=post.apps, tables=tables))
+    to_pre = _keys(compare_alias(alias, apps=pre.apps, tables=tables))
+    return to_post - to_pre, to_pre - to_post
+
+
+def _runs_code(operations: list[Operation]) -> list[str]:
+    found = []
+    for op in operations:
+        if isinstance(op, (dj_migrations.RunPython, dj_migrations.RunSQL)):
+            found.append(type(op).__name__)
+        elif isinstance(op, dj_migrations.SeparateDatabaseAndState):
+            found.extend(_runs_code(list(op.database_operations)))
+    return found
+
+
+def decide(alias: str, migration: Migration, pre: ProjectState, post: ProjectState) -> Decision:
+    missing, present = effects(alias, pre, post)
+    name = f"{migration.app_label}.{migration.name}"
+    code = _runs_code(list(migration.operations))
+    if not present:
+        return Decision(migration, APPLY, "its schema changes are absent" if missing else "")
+    if code and (present or missing):
+        return Decision(
+            migration,
+            REFUSE,
+            f"migration {name} runs {', '.join(sorted(set(code)))} and its schema changes "
+            "are already (partly) in the database; apply it by hand or fake it with "
+            f"'manage.py migrate {migration.app_label} {migration.name} --fake'",
+        )
+    if not missing:
+        return Decision(migration, FAKE, "all its schema changes already exist")
+    steps = _decide_operations(alias, migration, pre)
+    refused = [s for s in steps if s.verdict == REFUSE]
+    if refused:
+        op = refused[0].operation
+        return Decision(
+            migration,
+            REFUSE,
+            f"migration {name}: operation {op.describe()!r} is partly done in the "
+            "database and cannot be completed safely; finish it by hand, then re-run",
+            steps,
+        )
+    applied = sum(1 for s in steps if s.verdict == APPLY)
+    return Decision(
+        migration,
+        PARTIAL,
+        f"{applied} of {len(steps)} operations applied, the others already exist",
+        steps,
+    )
+
+
+def _decide_operations(alias: str, migration: Migration, pre: ProjectState) -> list[OpStep]:
+    steps: list[OpStep] = []
+    state = pre.clone()
+    for op in migration.operations:
+        to_state = state.clone()
+        op.state_forwards(migration.app_label, to_state)
+        missing, present = effects(alias, state, to_state)
+        if not present:
+            verdict = APPLY
+        elif not missing:
+            verdict = SKIP
+        elif isinstance(op, ADDITIVE):
+            verdict = SKIP  # the repair step adds what is still missing
+        else:
+            verdict = REFUSE
+        steps.append(OpStep(op, state, to_state, verdict))
+        state = to_state
+    return steps

@@ -1,0 +1,324 @@
+"""Carry a sync out: makemigrations, then apply / fake / partly apply, then repair.
+
+Nothing that exists is dropped or altered: extra tables, columns and indexes
+and all rows stay; type and nullability differences are reported only.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from django.apps import apps as global_apps
+from django.core.management import call_command
+from django.core.management.sql import emit_post_migrate_signal
+from django.db import DatabaseError, connections
+from django.db.migrations.autodetector import MigrationAutodetector
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.migration import Migration
+from django.db.migrations.questioner import NonInteractiveMigrationQuestioner
+from django.db.migrations.state import ProjectState
+
+from .api import _run_per_alias, check_app_labels, resolve_aliases
+from .comparator import compare_alias
+from .connection import ensure_connected, first_line
+from .errors import DjmigratorError
+from .locks import sync_lock
+from .plan import APPLY, FAKE, PARTIAL, REFUSE, Decision, decide
+from .report import Action, AliasReport, Discrepancy, Report
+
+
+def sync(
+    using: str | Sequence[str] | None = "default",
+    app_labels: Collection[str] | None = None,
+    *,
+    all_databases: bool = False,
+    dry_run: bool = False,
+    interactive: bool = False,
+    verbosity: int = 1,
+) -> Report:
+    """Bring the database(s) in line with the models; see the SPEC's "Sync".
+
+    With ``dry_run`` nothing is written: the report's actions say what a sync
+    would do, with the SQL of each step.
+    """
+    aliases = resolve_aliases(using, all_databases=all_databases)
+    labels = sorted(app_labels) if app_labels else None
+    check_app_labels(labels)
+    for alias in aliases:
+        ensure_connected(alias)
+    new_migrations = _pending_migrations(labels, interactive and not dry_run)
+    written: list[Action] = []
+    if new_migrations is None or (new_migrations and not dry_run):
+        written = _write_migrations(labels, interactive)
+    elif new_migrations:
+        written = [
+            Action("makemigrations", app, m.name, f"would write {app}/migrations/{m.name}.py")
+            for app, migs in new_migrations.items()
+            for m in migs
+        ]
+
+    def one(alias: str) -> AliasReport:
+        return _sync_alias(
+            alias,
+            labels,
+            dry_run=dry_run,
+            verbosity=verbosity,
+            written=written,
+            in_memory=new_migrations if dry_run else None,
+        )
+
+    reports = [one(a) for a in aliases] if len(aliases) == 1 else list(_run_per_alias(aliases, one))
+    return Report(databases=tuple(reports))
+
+
+# -- makemigrations --------------------------------------------------------
+
+
+def _pending_migrations(
+    labels: list[str] | None, interactive: bool
+) -> dict[str, list[Migration]] | None:
+    """The migrations makemigrations would write (computed, not written).
+
+    None: makemigrations has a question to ask, and may ask it (interactive).
+    """
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    said = io.StringIO()
+    questioner = NonInteractiveMigrationQuestioner(
+        specified_apps=set(labels or ()), dry_run=True, verbosity=1, log=said.write
+    )
+    detector = MigrationAutodetector(
+        loader.project_state(), ProjectState.from_apps(global_apps), questioner
+    )
+    try:
+        changes: dict[str, list[Migration]] = detector.changes(
+            graph=loader.graph,
+            trim_to_apps=set(labels) if labels else None,
+            convert_apps=set(labels) if labels else None,
+        )
+    except SystemExit:
+        if interactive:
+            return None
+        raise DjmigratorError(_question_message(said)) from None
+    return changes
+
+
+def _question_message(stream: io.StringIO) -> str:
+    said = " ".join(line.strip() for line in stream.getvalue().splitlines() if line.strip())
+    return (
+        "makemigrations needs an answer it cannot get with --noinput"
+        + (f": {said}" if said else "")
+        + ". Give the field a default or null=True, or run makemigrations interactively."
+    )
+
+
+def _write_migrations(labels: list[str] | None, interactive: bool) -> list[Action]:
+    before = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command(
+            "makemigrations",
+            *(labels or ()),
+            interactive=interactive,
+            verbosity=1,
+            stdout=out,
+            stderr=err,
+        )
+    except SystemExit:
+        raise DjmigratorError(_question_message(err if err.getvalue() else out)) from None
+    importlib.invalidate_caches()
+    after = MigrationLoader(None, ignore_no_migrations=True).disk_migrations
+    return [
+        Action("makemigrations", key[0], key[1], f"wrote {key[0]}/migrations/{key[1]}.py")
+        for key in sorted(set(after) - before)
+    ]
+
+
+# -- applying --------------------------------------------------------------
+
+
+def _executor(alias: str, in_memory: dict[str, list[Migration]] | None) -> MigrationExecutor:
+    executor = MigrationExecutor(connections[alias])
+    if in_memory:
+        loader = executor.loader
+        for app, migs in in_memory.items():
+            for migration in migs:
+                key = (app, migration.name)
+                loader.graph.add_node(key, migration)
+                loader.disk_migrations[key] = migration
+        for app, migs in in_memory.items():
+            for migration in migs:
+                for dep in migration.dependencies:
+                    parent = loader.check_key(dep, app)
+                    if parent is not None:
+                        loader.graph.add_dependency(migration, (app, migration.name), parent)
+    return executor
+
+
+def _sync_alias(
+    alias: str,
+    labels: list[str] | None,
+    *,
+    dry_run: bool,
+    verbosity: int,
+    written: list[Action],
+    in_memory: dict[str, list[Migration]] | None,
+) -> AliasReport:
+    connection = ensure_connected(alias)
+    actions: list[Action] = list(written)
+    with sync_lock(alias):
+        executor = _executor(alias, in_memory)
+        executor.loader.check_consistent_history(connection)
+        leaves = executor.loader.graph.leaf_nodes()
+        targets = [key for key in leaves if labels is None or key[0] in labels]
+        plan = executor.migration_plan(targets)
+        state = executor._create_project_state(with_applied_migrations=True)
+        touched: set[str] = set()
+        for migration, backwards in plan:
+            if backwards:  # pragma: no cover - forward targets only
+                continue
+            post = migration.mutate_state(state, preserve=True)
+            decision = decide(alias, migration, state, post)
+            if decision.verdict == REFUSE:
+                raise DjmigratorError(_refusal(decision, actions))
+            actions.append(_act(executor, decision, state, dry_run, actions))
+            from .plan import touched_tables
+
+            touched |= touched_tables(state, post)
+            state = post
+        if plan and not dry_run:
+            emit_post_migrate_signal(
+                max(verbosity - 1, 0), False, alias, apps=state.apps, plan=plan
+            )
+        actions.extend(_repair(alias, labels, dry_run, skip_tables=touched if dry_run else set()))
+    final = compare_alias(alias, app_labels=labels)
+    return AliasReport(
+        alias=alias,
+        vendor=final.vendor,
+        discrepancies=final.discrepancies,
+        actions=tuple(actions),
+        notes=final.notes,
+    )
+
+
+def _refusal(decision: Decision, done: list[Action]) -> str:
+    did = [f"{a.action} {a.app_label}.{a.migration}" for a in done if a.action != "makemigrations"]
+    return decision.detail + (f" (done before stopping: {', '.join(did)})" if did else "")
+
+
+def _act(
+    executor: MigrationExecutor,
+    decision: Decision,
+    state: ProjectState,
+    dry_run: bool,
+    done: list[Action],
+) -> Action:
+    migration = decision.migration
+    connection = executor.connection
+    app, name = migration.app_label, migration.name
+    try:
+        if decision.verdict == FAKE:
+            if not dry_run:
+                executor.record_migration(migration)
+            return Action("fake", app, name, decision.detail)
+        if decision.verdict == APPLY:
+            sql = _collect_sql(connection, migration, state, steps=None) if dry_run else []
+            if not dry_run:
+                executor.apply_migration(state, migration)
+            return Action("apply", app, name, decision.detail, sql=tuple(sql))
+        assert decision.verdict == PARTIAL
+        sql = _collect_sql(connection, migration, state, steps=decision) if dry_run else []
+        if not dry_run:
+            with connection.schema_editor(atomic=migration.atomic) as editor:
+                for step in decision.steps:
+                    if step.verdict == APPLY:
+                        step.operation.database_forwards(
+                            app, editor, step.from_state, step.to_state
+                        )
+                executor.record_migration(migration)
+        skipped = [s.operation.describe() for s in decision.steps if s.verdict != APPLY]
+        detail = decision.detail + (f"; already there: {'; '.join(skipped)}" if skipped else "")
+        return Action("apply", app, name, detail, sql=tuple(sql))
+    except DatabaseError as exc:
+        did = [f"{a.action} {a.app_label}.{a.migration}" for a in done if a.action != "makemigrations"]
+        raise DjmigratorError(
+            f"Migration {app}.{name} failed: {first_line(exc)}. "
+            + (f"Done before it: {', '.join(did)}. " if did else "")
+            + "Fix the cause and run smart_makemigrations again; it continues from here."
+        ) from exc
+
+
+def _collect_sql(
+    connection: Any, migration: Migration, state: ProjectState, steps: Decision | None
+) -> list[str]:
+    """The SQL a migration (or its chosen operations) runs, as sqlmigrate shows it."""
+    try:
+        with connection.schema_editor(collect_sql=True, atomic=False) as editor:
+            if steps is None:
+                migration.apply(state.clone(), editor, collect_sql=True)
+            else:
+                for step in steps.steps:
+                    if step.verdict == APPLY:
+                        step.operation.database_forwards(
+                            migration.app_label, editor, step.from_state, step.to_state
+                        )
+        return [str(s) for s in editor.collected_sql]
+    except Exception:  # collecting SQL is informative only
+        return []
+
+
+# -- repair ----------------------------------------------------------------
+
+REPAIRABLE = ("missing_table", "missing_column", "missing_index", "missing_unique", "missing_foreign_key")
+
+
+def _models_by_table() -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for model in global_apps.get_models(include_auto_created=True):
+        found.setdefault(model._meta.db_table, model)
+    return found
+
+
+def _repair(
+    alias: str, labels: list[str] | None, dry_run: bool, skip_tables: set[str]
+) -> list[Action]:
+    """Recreate, with Django's schema editor, what the models have and the DB lacks."""
+    report = compare_alias(alias, app_labels=labels)
+    todo = [
+        d for d in report.discrepancies if d.kind in REPAIRABLE and d.table not in skip_tables
+    ]
+    if not todo:
+        return []
+    connection = connections[alias]
+    models = _models_by_table()
+    actions: list[Action] = []
+    with connection.schema_editor(collect_sql=dry_run, atomic=True) as editor:
+        for d in todo:
+            sql_before = len(editor.collected_sql) if dry_run else 0
+            done = _repair_one(editor, connection, models, d)
+            if done:
+                sql = editor.collected_sql[sql_before:] if dry_run else [done]
+                actions.append(Action("repair", d.app_label, None, d.message, sql=tuple(sql)))
+    return actions
+
+
+def _repair_one(editor: Any, connection: Any, models: dict[str, Any], d: Discrepancy) -> str:
+    model = models.get(d.table)
+    if model is None:
+        return ""
+    if d.kind == "missing_table":
+        sql, params = editor.table_sql(model)
+        editor.execute(sql, params or None)
+        editor.deferred_sql.extend(editor._model_indexes_sql(model))
+        return sql
+    if d.kind == "missing_column":
+        field = next(f for f in model._meta.local_fields if f.column == d.column)
+        editor.add_field(model, field)
+        return f"add column {d.table}.{d.column}"
+    if d.repair_sql:
+        editor.execute(d.repair_sql)
+        return d.repair_sql
+    return ""  # e.g. a foreign key SQLite can only add by rebuilding the table
