@@ -39,7 +39,9 @@ def compare_alias(
     registry = apps or global_apps
     with sa_connection(alias) as sa_conn:
         ctx = CompareContext(alias, connection, sa_conn, vendor)
-        expected = build_expected(connection, registry, alias)
+        expected = build_expected(
+            connection, registry, alias, only_tables=set(tables) if tables is not None else None
+        )
         ctx.expected = expected
         metadata = expected.metadata
 

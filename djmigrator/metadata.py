@@ -59,13 +59,22 @@ def iter_models(apps: Apps, app_labels: Iterable[str] | None = None) -> Iterator
 
 
 def build_expected(
-    connection: BaseDatabaseWrapper, apps: Apps, alias: str
+    connection: BaseDatabaseWrapper,
+    apps: Apps,
+    alias: str,
+    only_tables: set[str] | None = None,
 ) -> ExpectedSchema:
-    """Build the MetaData of every model that ``migrate`` creates on ``alias``."""
+    """Build the MetaData of every model that ``migrate`` creates on ``alias``.
+
+    ``only_tables``: build just the models owning these tables (a sync's
+    per-migration comparison), skipping the cost of the others.
+    """
     schema = ExpectedSchema(metadata=sa.MetaData())
     builder = _TableBuilder(connection, schema)
     for model in iter_models(apps):
         opts = model._meta
+        if only_tables is not None and not _owns_any(model, only_tables):
+            continue
         if model_is_compared(model, alias):
             builder.add_model(model)
             for m2m in opts.local_many_to_many:
@@ -79,6 +88,13 @@ def build_expected(
             for m2m in opts.local_many_to_many:
                 schema.ignored_tables.add(m2m.m2m_db_table())
     return schema
+
+
+def _owns_any(model: ModelType, tables: set[str]) -> bool:
+    opts = model._meta
+    return opts.db_table in tables or any(
+        m2m.m2m_db_table() in tables for m2m in opts.local_many_to_many
+    )
 
 
 def _unquote(name: str) -> str:

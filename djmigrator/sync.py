@@ -168,6 +168,11 @@ def _sync_alias(
     in_memory: dict[str, list[Migration]] | None,
 ) -> AliasReport:
     connection = ensure_connected(alias)
+    mirror = (connection.settings_dict.get("TEST") or {}).get("MIRROR")
+    if mirror:  # a replica: compared, never synced
+        found = compare_alias(alias, app_labels=labels)
+        note = f"'{alias}' mirrors '{mirror}': compared only, never synced"
+        return AliasReport(alias, found.vendor, found.discrepancies, (), (*found.notes, note))
     actions: list[Action] = list(written)
     with sync_lock(alias):
         executor = _executor(alias, in_memory)

@@ -70,7 +70,8 @@ class Command(BaseCommand):
             help="Never prompt; fail with a clear message where an answer is needed.",
         )
 
-    def handle(self, *app_labels: str, **options: Any) -> None:
+    def handle(self, *args: str, **options: Any) -> None:
+        app_labels = [*args, *(options.get("app_label") or ())]
         if options["databases"] and options["all_databases"]:
             raise CommandError("--database and --all-databases cannot be combined.", returncode=2)
         if options["check"] and options["dry_run"]:
