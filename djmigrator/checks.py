@@ -1,72 +1,80 @@
 """System checks (ids are stable and listed in the README).
 
-- ``djmigrator.E001``: the ``DJMIGRATOR`` setting is malformed.
-- ``djmigrator.W001``: schema drift on a database alias (``check --database``).
+- ``djmigrator.E001``: the ``DJMIGRATOR`` setting is malformed (one per problem).
+- ``djmigrator.W001``: schema drift on a database alias (``check --database``),
+  one per discrepancy, limited to the apps ``check APP_LABEL ...`` names.
+- ``djmigrator.W002``: an alias ``check --database`` names cannot be compared
+  (unreachable, unsupported vendor, malformed settings).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.apps import AppConfig
+from django.apps import apps as global_apps
 from django.core import checks
+from django.db import DatabaseError
 
 from . import conf
-from .report import KINDS
 
 
 @checks.register()
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    errors: list[checks.CheckMessage] = []
-    from django.conf import settings
-
-    value = getattr(settings, "DJMIGRATOR", {})
-    if not isinstance(value, dict):
-        return [checks.Error("DJMIGRATOR must be a dict.", id="djmigrator.E001")]
-    unknown = set(value) - set(conf.DEFAULTS)
-    if unknown:
-        errors.append(
-            checks.Error(
-                f"DJMIGRATOR has unknown keys: {', '.join(sorted(unknown))}.",
-                hint=f"Known keys: {', '.join(conf.DEFAULTS)}.",
-                id="djmigrator.E001",
-            )
+    return [
+        checks.Error(
+            problem,
+            hint="See the DJMIGRATOR settings in djmigrator's README.",
+            id="djmigrator.E001",
         )
-    scopes = [value] + list((value.get("DATABASES") or {}).values())
-    for scope in scopes:
-        bad = set(scope.get("IGNORE_KINDS") or ()) - set(KINDS)
-        if bad:
-            errors.append(
-                checks.Error(
-                    f"DJMIGRATOR IGNORE_KINDS names unknown kinds: {', '.join(sorted(bad))}.",
-                    hint=f"Known kinds: {', '.join(KINDS)}.",
-                    id="djmigrator.E001",
-                )
-            )
-    return errors
+        for problem in conf.problems()
+    ]
 
 
 @checks.register(checks.Tags.database)
 def check_drift(
-    app_configs: Any = None, databases: Iterable[str] | None = None, **kwargs: Any
+    app_configs: Sequence[AppConfig] | None = None,
+    databases: Iterable[str] | None = None,
+    **kwargs: Any,
 ) -> list[checks.CheckMessage]:
     """Warn about schema drift on each alias ``check --database`` names."""
     from .api import compare
     from .errors import DjmigratorError
 
+    labels = [config.label for config in app_configs] if app_configs is not None else None
     messages: list[checks.CheckMessage] = []
     for alias in databases or ():
         try:
-            report = compare(alias)
-        except DjmigratorError as exc:
-            messages.append(checks.Warning(str(exc), id="djmigrator.W002"))
+            report = compare(alias, labels)
+        except (DjmigratorError, DatabaseError) as exc:
+            messages.append(
+                checks.Warning(
+                    f"Database '{alias}' could not be compared with the models: {exc}",
+                    id="djmigrator.W002",
+                )
+            )
             continue
         for d in report.discrepancies:
             messages.append(
                 checks.Warning(
                     f"Schema drift on database '{alias}': {d.message}",
-                    hint="Run 'manage.py smart_makemigrations --check' for the full report.",
+                    hint=(
+                        f"Run 'manage.py smart_makemigrations --check --database {alias}' "
+                        "for the full report."
+                    ),
+                    obj=_owner(d.app_label, d.model) or f"database '{alias}'",
                     id="djmigrator.W001",
                 )
             )
     return messages
+
+
+def _owner(app_label: str | None, model: str | None) -> Any:
+    """The model a discrepancy belongs to, so the check prints ``app.Model:``."""
+    if app_label is None or model is None:
+        return None
+    try:
+        return global_apps.get_model(app_label, model)
+    except LookupError:
+        return None

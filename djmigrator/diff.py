@@ -246,7 +246,7 @@ def _table_discrepancy(namer: _Namer, op: str, table: sa.Table) -> Discrepancy:
     name = table.name
     if op == "add_table":
         app, model = namer.owner(name)
-        m2m = namer.table(name).info.get("m2m_field") if namer.table(name) is not None else None
+        m2m = namer.table(name).info.get("m2m_field") if namer.table(name) is not None else None  # type: ignore[union-attr]
         who = namer.label(name, field=m2m)
         return Discrepancy(
             "missing_table",
@@ -284,6 +284,8 @@ def _column_discrepancy(
         )
     actual = ctx.vendor.live_type_text(ctx, table, column)
     actual += " NULL" if column.nullable else " NOT NULL"
+    # no field owns an extra column, but an auto-created M2M table is its field's
+    fld = namer.field(table, column.name)
     return Discrepancy(
         "extra_column",
         table,
@@ -291,8 +293,9 @@ def _column_discrepancy(
         columns=(column.name,),
         app_label=app,
         model=model,
+        field=fld,
         actual=actual,
-        message=f"{namer.label(table) or table}: column {table}.{column.name} has no field",
+        message=f"{namer.label(table, field=fld) or table}: column {table}.{column.name} has no field",
     )
 
 
@@ -336,8 +339,8 @@ def _sig_discrepancy(namer: _Namer, side: str, table: str, sig: Sig) -> Discrepa
     fld = sig.field
     if fld is None and len(sig.columns) == 1:
         fld = namer.field(table, sig.columns[0])
-    if namer.table(table) is not None and namer.table(table).info.get("m2m_field"):
-        fld = namer.table(table).info["m2m_field"]
+    if namer.table(table) is not None and namer.table(table).info.get("m2m_field"):  # type: ignore[union-attr]
+        fld = namer.table(table).info["m2m_field"]  # type: ignore[union-attr]
     who = namer.label(table, field=fld) or table
     cols = ", ".join(sig.columns)
     what = _WORD[sig.kind]

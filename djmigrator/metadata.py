@@ -78,7 +78,7 @@ def build_expected(
         if model_is_compared(model, alias):
             builder.add_model(model)
             for m2m in opts.local_many_to_many:
-                through = m2m.remote_field.through
+                through: Any = m2m.remote_field.through
                 if through._meta.auto_created:
                     builder.add_model(through, owner=model, m2m_field=m2m)
         elif not opts.managed or opts.proxy or opts.swapped or not opts.can_migrate(
@@ -184,7 +184,9 @@ class _TableBuilder:
                 "field": fld.name,
                 "django_type": type_text,
                 "collation": collation,
-                "collate_sql": str(self.editor._collate_sql(collation)) if collation else "",
+                "collate_sql": str(self.editor._collate_sql(collation))  # type: ignore[attr-defined]
+                if collation
+                else "",
                 "m2m_field": m2m_field.name if m2m_field is not None else None,
             },
         )
@@ -199,22 +201,24 @@ class _TableBuilder:
                 and fld.concrete
                 and fld.db_parameters(connection=self.connection)["type"] is not None
             ):
-                sql = self.editor._create_unique_sql(model, [fld])
+                sql = self.editor._create_unique_sql(model, [fld])  # type: ignore[attr-defined]
                 table.append_constraint(
                     sa.UniqueConstraint(
-                        fld.column, info={"field": fld.name, "django_sql": str(sql or "")}
+                        fld.column,  # type: ignore[arg-type]
+                        info={"field": fld.name, "django_sql": str(sql or "")},
                     )
                 )
         for field_names in opts.unique_together:
             fields = [opts.get_field(name) for name in field_names]
-            self._add_statement(table, self.editor._create_unique_sql(model, fields))
+            self._add_statement(table, self.editor._create_unique_sql(model, fields))  # type: ignore[attr-defined]
         for constraint in opts.constraints:
             if isinstance(constraint, UniqueConstraint):
-                self._add_statement(table, constraint.create_sql(model, self.editor))
+                # django-stubs types create_sql() as str; Django returns a Statement.
+                self._add_statement(table, constraint.create_sql(model, self.editor))  # type: ignore[arg-type]
 
     # -- indexes ------------------------------------------------------------
     def _add_indexes(self, model: ModelType, table: sa.Table) -> None:
-        for statement in self.editor._model_indexes_sql(model):
+        for statement in self.editor._model_indexes_sql(model):  # type: ignore[attr-defined]
             self._add_statement(table, statement)
 
     def _add_statement(self, table: sa.Table, statement: Statement | None) -> None:
@@ -259,18 +263,20 @@ class _TableBuilder:
         for fld in model._meta.local_fields:
             if not (fld.remote_field and getattr(fld, "db_constraint", False)):
                 continue
-            if fld.column not in table.c:
+            if fld.column not in table.c:  # type: ignore[operator]
                 continue
             target = fld.remote_field.model._meta
-            to_column = target.get_field(fld.remote_field.field_name).column
+            to_column = target.get_field(fld.remote_field.field_name).column  # type: ignore[union-attr,arg-type]
             sql = ""
             if self.editor.sql_create_fk:
                 sql = str(
-                    self.editor._create_fk_sql(model, fld, "_fk_%(to_table)s_%(to_column)s")
+                    self.editor._create_fk_sql(  # type: ignore[attr-defined]
+                        model, fld, "_fk_%(to_table)s_%(to_column)s"
+                    )
                 )
             table.append_constraint(
                 sa.ForeignKeyConstraint(
-                    [fld.column],
+                    [fld.column],  # type: ignore[list-item]
                     [f"{target.db_table}.{to_column}"],
                     use_alter=True,
                     info={"field": fld.name, "django_sql": sql},

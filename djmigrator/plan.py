@@ -127,6 +127,13 @@ def decide(alias: str, migration: Migration, pre: ProjectState, post: ProjectSta
             steps,
         )
     applied = sum(1 for s in steps if s.verdict == APPLY)
+    if not applied:  # every operation is (partly) there: the repair step adds the rest
+        return Decision(
+            migration,
+            FAKE,
+            "its schema changes already exist, some in part; the repair step adds the rest",
+            steps,
+        )
     return Decision(
         migration,
         PARTIAL,

@@ -14,6 +14,9 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
+from importlib.util import find_spec as _find_spec
+
+from django import VERSION as _django_version
 
 RUN_ID = os.environ.setdefault("DJM_RUN_ID", uuid.uuid4().hex[:10])
 VENDORS = [v.strip() for v in os.environ.get("DJM_TEST_DATABASES", "sqlite").split(",") if v.strip()]
@@ -64,18 +67,34 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.flatpages",
     "django.contrib.redirects",
+    # third-party apps with real migration histories (tests/test_in_sync_thirdparty.py)
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "allauth.idp.oidc",
+    "oauth2_provider",
+    "taggit",
     "djmigrator",
     "tests.apps.kitchen",
     "tests.apps.drift",
+    "tests.apps.routed",
 ]
 if "postgresql" in VENDORS:
     INSTALLED_APPS.append("django.contrib.postgres")
+    INSTALLED_APPS.append("tests.apps.pgonly")  # PostgreSQL-only fields/indexes
+if _django_version >= (5, 2):
+    INSTALLED_APPS.append("tests.apps.kitchen5")  # db_default, GeneratedField, composite pk
+if _find_spec("PIL") is not None:
+    INSTALLED_APPS.append("tests.apps.kitchen_image")  # ImageField needs Pillow
 
 SITE_ID = 1
 MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 ROOT_URLCONF = "tests.urls"
 TEMPLATES = [

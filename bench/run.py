@@ -1,0 +1,332 @@
+"""Time djmigrator's check and sync against the Django commands people already run.
+
+    /work/venv/bin/python bench/run.py [--sizes 250,1000,2000] [--vendors sqlite,postgresql,mysql]
+                                       [--runs 5] [--no-sync] [--output results.json]
+    /work/venv/bin/python bench/run.py --clean
+
+For each size N it generates (or reuses) the synthetic project of
+``bench/generate.py``, builds (or reuses) a migrated database and an adopted
+legacy copy per vendor (``bench/dbs.py``), then times, interleaved over
+``--runs`` rounds, whole-process wall time and peak RSS of:
+
+* ``smart_makemigrations --check --format json``  (the check),
+* ``makemigrations --check --dry-run``,
+* ``migrate --check``,
+* ``smart_makemigrations --noinput --format json`` on the legacy copy (the sync),
+* ``migrate --fake-initial --noinput`` on the same copy (its ``django_migrations``
+  is emptied again before each of the two).
+
+It prints medians and the issue's ratios, and the check's database round trips
+(``bench/count_queries.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import dbs
+from generate import PYTHON, REPO_DIR, ensure_project, project_env
+
+BENCH_DIR = Path(__file__).resolve().parent
+
+CHECK = "check"
+MAKEMIGRATIONS = "makemigrations"
+MIGRATE_CHECK = "migrate_check"
+SYNC = "sync"
+FAKE_INITIAL = "fake_initial"
+
+#: label, manage.py arguments, runs on the legacy copy
+COMMANDS: dict[str, tuple[str, list[str], bool]] = {
+    CHECK: ("smart_makemigrations --check --format json",
+            ["smart_makemigrations", "--check", "--format", "json"], False),
+    MAKEMIGRATIONS: ("makemigrations --check --dry-run",
+                     ["makemigrations", "--check", "--dry-run"], False),
+    MIGRATE_CHECK: ("migrate --check", ["migrate", "--check"], False),
+    SYNC: ("smart_makemigrations --noinput (legacy copy)",
+           ["smart_makemigrations", "--noinput", "--format", "json"], True),
+    FAKE_INITIAL: ("migrate --fake-initial (legacy copy)",
+                   ["migrate", "--fake-initial", "--noinput"], True),
+}
+
+
+@dataclass
+class Sample:
+    wall: float
+    rss_kb: int
+    status: int
+
+
+@dataclass
+class Cell:
+    """The measurements of one command on one (N, vendor)."""
+
+    samples: list[Sample] = field(default_factory=list)
+    first_output: str = ""
+    first_error: str = ""
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(s.wall for s in self.samples)
+
+    @property
+    def rss_mb(self) -> float:
+        return statistics.median(s.rss_kb for s in self.samples) / 1024
+
+    @property
+    def statuses(self) -> list[int]:
+        return sorted({s.status for s in self.samples})
+
+
+def log(message: str) -> None:
+    sys.stderr.write(f"[bench {time.strftime('%H:%M:%S')}] {message}\n")
+    sys.stderr.flush()
+
+
+def run_once(
+    project: Path, vendor: str, db: str, args: list[str], timeout: float
+) -> tuple[Sample, str, str]:
+    """Run ``manage.py *args`` once; wall time and the child's own peak RSS."""
+    env = project_env(project, vendor, db)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            [PYTHON, "manage.py", *args], cwd=project, env=env, stdout=out, stderr=err
+        )
+        deadline = start + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.005)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read().decode("utf-8", "replace")
+        stderr = err.read().decode("utf-8", "replace")
+    return Sample(wall, int(usage.ru_maxrss), proc.returncode), stdout, stderr
+
+
+def count_round_trips(project: Path, vendor: str, timeout: float) -> dict[str, Any]:
+    proc = subprocess.run(
+        [PYTHON, str(BENCH_DIR / "count_queries.py"), *COMMANDS[CHECK][1]],
+        cwd=project,
+        env=project_env(project, vendor, dbs.db_name(_n(project), vendor)),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if proc.returncode != 0:
+        return {"error": proc.stderr.strip().splitlines()[-1:] or ["failed"]}
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _n(project: Path) -> int:
+    return int(project.name)
+
+
+def bench_vendor(
+    project: Path, n: int, vendor: str, commands: list[str], runs: int, timeout: float
+) -> dict[str, Cell]:
+    cells = {name: Cell() for name in commands}
+    main_db, legacy_db = dbs.db_name(n, vendor), dbs.db_name(n, vendor, legacy=True)
+    # one untimed warm-up of each (bytecode, page cache, server caches)
+    for round_ in range(runs + 1):
+        order = commands[round_ % len(commands):] + commands[: round_ % len(commands)]
+        for name in order:
+            _, args, on_legacy = COMMANDS[name]
+            if on_legacy:
+                dbs.empty_migrations(vendor, legacy_db)
+            sample, stdout, stderr = run_once(
+                project, vendor, legacy_db if on_legacy else main_db, args, timeout
+            )
+            cell = cells[name]
+            if round_ == 0:
+                cell.first_output, cell.first_error = stdout, stderr
+                if sample.status not in _expected_status(name):
+                    log(f"  {name} exited {sample.status}: {_tail(stderr or stdout)}")
+                continue
+            cell.samples.append(sample)
+    return cells
+
+
+def _expected_status(name: str) -> set[int]:
+    return {0}
+
+
+def _tail(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1][:300] if lines else "(no output)"
+
+
+def _check_summary(cell: Cell) -> str:
+    """In sync?  A false positive on a database migrate built is a bug."""
+    try:
+        doc = json.loads(cell.first_output)
+    except ValueError:
+        return f"no JSON ({_tail(cell.first_error or cell.first_output)})"
+    found = [d for db in doc.get("databases", []) for d in db.get("discrepancies", [])]
+    if not found:
+        return "in sync"
+    kinds: dict[str, int] = {}
+    for d in found:
+        kinds[d["kind"]] = kinds.get(d["kind"], 0) + 1
+    sample = found[0].get("message", "")
+    return f"DRIFT REPORTED {kinds} e.g. {sample}"
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}x" if b else "n/a"
+
+
+def print_vendor(n: int, vendor: str, cells: dict[str, Cell], trips: dict[str, Any]) -> None:
+    out = sys.stdout.write
+    out(f"\nN={n}  {vendor}  (runs={len(next(iter(cells.values())).samples)}, "
+        f"load {os.getloadavg()[0]:.2f})\n")
+    out(f"  {'command':<48} {'wall median':>11} {'min':>7} {'max':>7} {'peak RSS':>9}  exit\n")
+    for name, cell in cells.items():
+        if not cell.samples:
+            continue
+        walls = [s.wall for s in cell.samples]
+        out(f"  {COMMANDS[name][0]:<48} {cell.wall:>9.2f} s {min(walls):>7.2f} "
+            f"{max(walls):>7.2f} {cell.rss_mb:>6.0f} MB  {cell.statuses}\n")
+    if CHECK in cells:
+        out(f"  check result: {_check_summary(cells[CHECK])}\n")
+    if SYNC in cells:
+        out(f"  sync result: {_check_summary(cells[SYNC])}\n")
+    if CHECK in cells and MAKEMIGRATIONS in cells:
+        c, m = cells[CHECK], cells[MAKEMIGRATIONS]
+        out(f"  check / makemigrations --check: wall {_ratio(c.wall, m.wall)} "
+            f"(target <= 1.0x at 1000), memory {_ratio(c.rss_mb, m.rss_mb)} "
+            "(target <= 1.5x at 2000)\n")
+    if CHECK in cells and MIGRATE_CHECK in cells:
+        out(f"  check / migrate --check: wall {_ratio(cells[CHECK].wall, cells[MIGRATE_CHECK].wall)}\n")
+    if SYNC in cells and FAKE_INITIAL in cells:
+        s, f = cells[SYNC], cells[FAKE_INITIAL]
+        out(f"  sync / migrate --fake-initial: wall {_ratio(s.wall, f.wall)} (target <= 1.5x at 1000), "
+            f"memory {_ratio(s.rss_mb, f.rss_mb)}\n")
+    if trips:
+        if "error" in trips:
+            out(f"  round trips of the check: could not count ({trips['error']})\n")
+        else:
+            rt = trips["round_trips"]
+            out(f"  round trips of the check: {rt if rt is not None else 'n/a (in process)'}"
+                f" (statements {trips['dbapi']}, transaction commands {trips['tx']};"
+                f" via Django {trips['django']}, via SQLAlchemy {trips['sqlalchemy']})\n")
+            for shape, count in trips["shapes"][:5]:
+                out(f"      {count:>6} x {shape}\n")
+    sys.stdout.flush()
+
+
+def print_summary(results: dict[int, dict[str, dict[str, Any]]]) -> None:
+    out = sys.stdout.write
+    out("\nSummary (medians; ratios side by side in this run)\n")
+    sizes = sorted(results)
+    for vendor in dbs.VENDORS:
+        rows = [(n, results[n][vendor]) for n in sizes if vendor in results[n]]
+        if not rows:
+            continue
+        out(f"  {vendor}\n")
+        for n, r in rows:
+            w = r["wall"]
+            parts = [f"N={n:<5}"]
+            if CHECK in w and MAKEMIGRATIONS in w:
+                parts.append(f"check {w[CHECK]:.2f}s / makemigrations {w[MAKEMIGRATIONS]:.2f}s "
+                             f"= {_ratio(w[CHECK], w[MAKEMIGRATIONS])}")
+            if SYNC in w and FAKE_INITIAL in w:
+                parts.append(f"sync / fake-initial = {_ratio(w[SYNC], w[FAKE_INITIAL])}")
+            rss = r["rss_mb"]
+            if CHECK in rss and MAKEMIGRATIONS in rss:
+                parts.append(f"memory {_ratio(rss[CHECK], rss[MAKEMIGRATIONS])}")
+            if r.get("round_trips") is not None:
+                parts.append(f"round trips {r['round_trips']}")
+            out("    " + "; ".join(parts) + "\n")
+        checks = {n: r["wall"].get(CHECK) for n, r in rows}
+        if checks.get(1000) and checks.get(2000):
+            out(f"    check at 2000 / check at 1000 = {_ratio(checks[2000], checks[1000])}"
+                " (target <= 2.2x)\n")
+
+
+def parse_list(text: str) -> list[str]:
+    return [p.strip() for p in text.split(",") if p.strip()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="250,1000,2000", help="numbers of models (comma separated)")
+    parser.add_argument("--vendors", default=",".join(dbs.VENDORS), help="sqlite,postgresql,mysql")
+    parser.add_argument("--runs", type=int, default=5, help="timed rounds (after one warm-up)")
+    parser.add_argument("--no-sync", action="store_true", help="skip the sync / fake-initial pair")
+    parser.add_argument("--no-round-trips", action="store_true", help="skip counting round trips")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds per command")
+    parser.add_argument("--output", help="also write the results as JSON to this file")
+    parser.add_argument(
+        "--clean", action="store_true",
+        help="drop every cached djm_bench_* database and SQLite file, then exit",
+    )
+    args = parser.parse_args(argv)
+    vendors = parse_list(args.vendors)
+    unknown = set(vendors) - set(dbs.VENDORS)
+    if unknown:
+        parser.error(f"unknown vendor(s): {', '.join(sorted(unknown))}")
+    if args.clean:
+        for name in dbs.clean(vendors):
+            sys.stdout.write(f"dropped {name}\n")
+        return 0
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    sizes = [int(s) for s in parse_list(args.sizes)]
+    commands = [CHECK, MAKEMIGRATIONS, MIGRATE_CHECK]
+    has_sync = (REPO_DIR / "djmigrator" / "sync.py").is_file()
+    if has_sync and not args.no_sync:
+        commands += [SYNC, FAKE_INITIAL]
+    log(f"python {PYTHON}; {os.cpu_count()} CPUs; load {os.getloadavg()}")
+    results: dict[int, dict[str, dict[str, Any]]] = {}
+    for n in sizes:
+        started = time.perf_counter()
+        project = ensure_project(n)
+        log(f"N={n}: project {project} ({time.perf_counter() - started:.1f}s)")
+        results[n] = {}
+        for vendor in vendors:
+            started = time.perf_counter()
+            dbs.ensure(project, n, vendor, args.timeout, log)
+            log(f"N={n} {vendor}: databases ready ({time.perf_counter() - started:.1f}s); timing")
+            cells = bench_vendor(project, n, vendor, commands, args.runs, args.timeout)
+            trips: dict[str, Any] = {}
+            if not args.no_round_trips:
+                trips = count_round_trips(project, vendor, args.timeout)
+            print_vendor(n, vendor, cells, trips)
+            results[n][vendor] = {
+                "wall": {k: c.wall for k, c in cells.items() if c.samples},
+                "rss_mb": {k: c.rss_mb for k, c in cells.items() if c.samples},
+                "samples": {
+                    k: [[s.wall, s.rss_kb, s.status] for s in c.samples] for k, c in cells.items()
+                },
+                "check": _check_summary(cells[CHECK]),
+                "round_trips": trips.get("round_trips"),
+                "round_trip_detail": trips,
+                "load": os.getloadavg(),
+            }
+    print_summary(results)
+    if args.output:
+        Path(args.output).write_text(json.dumps(results, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
