@@ -154,7 +154,7 @@ def migrate(project: Path, vendor: str, name: str, timeout: float) -> None:
     subprocess.run(
         [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"],
         cwd=project,
-        env=project_env(project, vendor, name),
+        env=project_env(project, vendor, name, plain=True),
         check=True,
         timeout=timeout,
     )

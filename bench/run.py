@@ -42,20 +42,42 @@ BENCH_DIR = Path(__file__).resolve().parent
 CHECK = "check"
 MAKEMIGRATIONS = "makemigrations"
 MIGRATE_CHECK = "migrate_check"
+MIGRATE_CHECK_DJM = "migrate_check_djm"
 SYNC = "sync"
 FAKE_INITIAL = "fake_initial"
 
-#: label, manage.py arguments, runs on the legacy copy
-COMMANDS: dict[str, tuple[str, list[str], bool]] = {
-    CHECK: ("smart_makemigrations --check --format json",
-            ["smart_makemigrations", "--check", "--format", "json"], False),
-    MAKEMIGRATIONS: ("makemigrations --check --dry-run",
-                     ["makemigrations", "--check", "--dry-run"], False),
-    MIGRATE_CHECK: ("migrate --check", ["migrate", "--check"], False),
-    SYNC: ("smart_makemigrations --noinput (legacy copy)",
-           ["smart_makemigrations", "--noinput", "--format", "json"], True),
-    FAKE_INITIAL: ("migrate --fake-initial (legacy copy)",
-                   ["migrate", "--fake-initial", "--noinput"], True),
+
+@dataclass(frozen=True)
+class Command:
+    label: str
+    args: list[str]
+    #: runs on the adopted legacy copy (its django_migrations emptied first)
+    legacy: bool = False
+    #: runs without djmigrator in INSTALLED_APPS (Django's own baseline)
+    plain: bool = False
+
+
+COMMANDS: dict[str, Command] = {
+    CHECK: Command(
+        "smart_makemigrations --check --format json",
+        ["smart_makemigrations", "--check", "--format", "json"],
+    ),
+    MAKEMIGRATIONS: Command(
+        "makemigrations --check --dry-run", ["makemigrations", "--check", "--dry-run"], plain=True
+    ),
+    MIGRATE_CHECK: Command("migrate --check", ["migrate", "--check"], plain=True),
+    MIGRATE_CHECK_DJM: Command("migrate --check, djmigrator installed", ["migrate", "--check"]),
+    SYNC: Command(
+        "smart_makemigrations --noinput (legacy copy)",
+        ["smart_makemigrations", "--noinput", "--format", "json"],
+        legacy=True,
+    ),
+    FAKE_INITIAL: Command(
+        "migrate --fake-initial (legacy copy)",
+        ["migrate", "--fake-initial", "--noinput"],
+        legacy=True,
+        plain=True,
+    ),
 }
 
 
@@ -93,10 +115,11 @@ def log(message: str) -> None:
 
 
 def run_once(
-    project: Path, vendor: str, db: str, args: list[str], timeout: float
+    project: Path, vendor: str, db: str, command: Command, timeout: float
 ) -> tuple[Sample, str, str]:
     """Run ``manage.py *args`` once; wall time and the child's own peak RSS."""
-    env = project_env(project, vendor, db)
+    env = project_env(project, vendor, db, plain=command.plain)
+    args = command.args
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(
@@ -123,7 +146,7 @@ def run_once(
 
 def count_round_trips(project: Path, vendor: str, timeout: float) -> dict[str, Any]:
     proc = subprocess.run(
-        [PYTHON, str(BENCH_DIR / "count_queries.py"), *COMMANDS[CHECK][1]],
+        [PYTHON, str(BENCH_DIR / "count_queries.py"), *COMMANDS[CHECK].args],
         cwd=project,
         env=project_env(project, vendor, dbs.db_name(_n(project), vendor)),
         capture_output=True,
@@ -149,24 +172,20 @@ def bench_vendor(
     for round_ in range(runs + 1):
         order = commands[round_ % len(commands):] + commands[: round_ % len(commands)]
         for name in order:
-            _, args, on_legacy = COMMANDS[name]
-            if on_legacy:
+            command = COMMANDS[name]
+            if command.legacy:
                 dbs.empty_migrations(vendor, legacy_db)
             sample, stdout, stderr = run_once(
-                project, vendor, legacy_db if on_legacy else main_db, args, timeout
+                project, vendor, legacy_db if command.legacy else main_db, command, timeout
             )
             cell = cells[name]
             if round_ == 0:
                 cell.first_output, cell.first_error = stdout, stderr
-                if sample.status not in _expected_status(name):
+                if sample.status != 0:
                     log(f"  {name} exited {sample.status}: {_tail(stderr or stdout)}")
                 continue
             cell.samples.append(sample)
     return cells
-
-
-def _expected_status(name: str) -> set[int]:
-    return {0}
 
 
 def _tail(text: str) -> str:
@@ -203,7 +222,7 @@ def print_vendor(n: int, vendor: str, cells: dict[str, Cell], trips: dict[str, A
         if not cell.samples:
             continue
         walls = [s.wall for s in cell.samples]
-        out(f"  {COMMANDS[name][0]:<48} {cell.wall:>9.2f} s {min(walls):>7.2f} "
+        out(f"  {COMMANDS[name].label:<48} {cell.wall:>9.2f} s {min(walls):>7.2f} "
             f"{max(walls):>7.2f} {cell.rss_mb:>6.0f} MB  {cell.statuses}\n")
     if CHECK in cells:
         out(f"  check result: {_check_summary(cells[CHECK])}\n")
@@ -216,6 +235,9 @@ def print_vendor(n: int, vendor: str, cells: dict[str, Cell], trips: dict[str, A
             "(target <= 1.5x at 2000)\n")
     if CHECK in cells and MIGRATE_CHECK in cells:
         out(f"  check / migrate --check: wall {_ratio(cells[CHECK].wall, cells[MIGRATE_CHECK].wall)}\n")
+    if MIGRATE_CHECK_DJM in cells and MIGRATE_CHECK in cells:
+        m, p = cells[MIGRATE_CHECK_DJM], cells[MIGRATE_CHECK]
+        out(f"  migrate --check with / without djmigrator installed: wall {_ratio(m.wall, p.wall)}\n")
     if SYNC in cells and FAKE_INITIAL in cells:
         s, f = cells[SYNC], cells[FAKE_INITIAL]
         out(f"  sync / migrate --fake-initial: wall {_ratio(s.wall, f.wall)} (target <= 1.5x at 1000), "
@@ -272,6 +294,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vendors", default=",".join(dbs.VENDORS), help="sqlite,postgresql,mysql")
     parser.add_argument("--runs", type=int, default=5, help="timed rounds (after one warm-up)")
     parser.add_argument("--no-sync", action="store_true", help="skip the sync / fake-initial pair")
+    parser.add_argument(
+        "--djmigrator-in-migrate", action="store_true",
+        help="also time migrate --check with djmigrator installed (its system check)",
+    )
     parser.add_argument("--no-round-trips", action="store_true", help="skip counting round trips")
     parser.add_argument("--timeout", type=float, default=900, help="seconds per command")
     parser.add_argument("--output", help="also write the results as JSON to this file")
@@ -292,6 +318,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--runs must be at least 1")
     sizes = [int(s) for s in parse_list(args.sizes)]
     commands = [CHECK, MAKEMIGRATIONS, MIGRATE_CHECK]
+    if args.djmigrator_in_migrate:
+        commands.append(MIGRATE_CHECK_DJM)
     has_sync = (REPO_DIR / "djmigrator" / "sync.py").is_file()
     if has_sync and not args.no_sync:
         commands += [SYNC, FAKE_INITIAL]

@@ -11,12 +11,13 @@ requires them to have.
 from __future__ import annotations
 
 import dataclasses
-
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import UnaryExpression
 
 INDEX, UNIQUE, FOREIGN_KEY = "index", "unique", "foreign_key"
 
@@ -47,11 +48,14 @@ class Sig:
         word = "UNIQUE" if self.kind == UNIQUE else "INDEX"
         extra = ""
         if self.kind == INDEX and self.detail:
-            opclasses, method = self.detail
+            opclasses, method, *order = self.detail
             if method and method != "btree":
                 extra += f" USING {method}"
             if any(opclasses):
                 extra += " (" + ", ".join(o or "default" for o in opclasses) + ")"
+            if order:
+                flags = zip(self.columns, order[0], strict=True)
+                cols = ", ".join(f"{c} DESC" if d else c for c, d in flags)
         if self.by_name:
             return f"{word} {self.name}" + (f" {self.text}" if self.text else "")
         return f"{word} ({cols}){extra}"
@@ -63,6 +67,7 @@ def _column_names(element: Any) -> tuple[str, ...] | None:
     exprs = getattr(element, "expressions", None)
     items = list(exprs) if exprs is not None else list(element.columns)
     for item in items:
+        item = _undirected(item)
         if isinstance(item, sa.Column):
             names.append(item.name)
         elif isinstance(item, str):
@@ -70,6 +75,20 @@ def _column_names(element: Any) -> tuple[str, ...] | None:
         else:
             return None
     return tuple(names)
+
+
+def _undirected(item: Any) -> Any:
+    """The column of ``col DESC`` / ``col ASC`` (reflection's ``column_sorting``)."""
+    if isinstance(item, UnaryExpression) and item.modifier in (operators.desc_op, operators.asc_op):
+        return item.element
+    return item
+
+
+def _descending(element: Any) -> tuple[bool, ...]:
+    exprs = getattr(element, "expressions", None) or ()
+    return tuple(
+        isinstance(e, UnaryExpression) and e.modifier is operators.desc_op for e in exprs
+    )
 
 
 def _dialect_option(element: Any, dialect: str, key: str) -> Any:
@@ -98,6 +117,11 @@ def index_sig(index: sa.Index, *, with_method: bool, expected: bool) -> Sig:
         ops = _dialect_option(index, "postgresql", "ops") or {}
         method = (_dialect_option(index, "postgresql", "using") or "btree").lower()
         detail = (tuple(ops.get(c) or None for c in columns), method)
+        # PostgreSQL's reflection reports column order (SQLite's and MySQL's
+        # do not): a DESC column is part of what the index is.
+        descending = _descending(index)
+        if any(descending):
+            detail += (descending,)
     if by_name:
         detail = ()
     return Sig(
@@ -198,7 +222,9 @@ def match(expected: list[Sig], live: list[Sig]) -> tuple[list[Sig], list[Sig]]:
     for sig in by_cols:
         candidates = pool.get(sig.key)
         if candidates:
-            matched.add(id(candidates.pop(0)))
+            # several alike: the one of the same name, so the extra is the other
+            same = [i for i, c in enumerate(candidates) if sig.name and c.name == sig.name]
+            matched.add(id(candidates.pop(same[0] if same else 0)))
         else:
             missing.append(sig)
     extra = [s for s in remaining_live if id(s) not in matched]

@@ -102,14 +102,16 @@ def _compare_constraints(
     ctx = _ctx(autogen_context)
     vendor = ctx.vendor
     expected = table_sigs(metadata_table, with_method=vendor.index_method, expected=True)
-    expected = vendor.adjust_expected_sigs(ctx, expected)
+    expected = vendor.adjust_expected_sigs(ctx, expected, metadata_table)
     live = table_sigs(
         conn_table,
         with_method=vendor.index_method,
         expected=False,
         uniques=vendor.live_uniques(ctx, conn_table),
     )
+    live += vendor.live_unreflected_indexes(ctx, conn_table)
     missing, extra = match(expected, live)
+    extra = vendor.fold_extra_sigs(ctx, extra)
     modify_table_ops.ops.extend(SigOp("missing", tname, s) for s in missing)
     modify_table_ops.ops.extend(SigOp("extra", tname, s) for s in extra)
     return PriorityDispatchResult.CONTINUE

@@ -47,8 +47,13 @@ class ExpectedSchema:
 
 
 def model_is_compared(model: ModelType, alias: str) -> bool:
-    """Would ``migrate`` create this model's table on ``alias``?"""
-    return bool(router.allow_migrate_model(alias, model))
+    """Would ``migrate`` create this model's table on ``alias``?
+
+    The same test as Django's ``Operation.allow_migrate_model``: the model must
+    be migratable there (managed, not proxy/swapped, ``required_db_vendor`` and
+    ``required_db_features`` met) and the routers must allow it.
+    """
+    return model._meta.can_migrate(alias) and bool(router.allow_migrate_model(alias, model))
 
 
 def iter_models(apps: Apps, app_labels: Iterable[str] | None = None) -> Iterator[ModelType]:
@@ -84,9 +89,9 @@ def build_expected(
         elif not opts.managed or opts.proxy or opts.swapped or not opts.can_migrate(
             connection
         ):
-            schema.ignored_tables.add(opts.db_table)
+            schema.ignored_tables.add(builder.stored(opts.db_table))
             for m2m in opts.local_many_to_many:
-                schema.ignored_tables.add(m2m.m2m_db_table())
+                schema.ignored_tables.add(builder.stored(m2m.m2m_db_table()))
     return schema
 
 
@@ -111,6 +116,10 @@ class _TableBuilder:
         self.editor: BaseDatabaseSchemaEditor = connection.SchemaEditorClass(
             connection, collect_sql=True
         )
+        from .vendors import get_vendor  # vendors import this module
+
+        #: table and column names as the server stores them (truncated on PG)
+        self.stored = get_vendor(connection.vendor).stored_name
 
     # -- tables and columns -------------------------------------------------
     def add_model(
@@ -120,11 +129,12 @@ class _TableBuilder:
         m2m_field: Any = None,
     ) -> None:
         opts = model._meta
-        if opts.db_table in self.schema.metadata.tables:
+        table_name = self.stored(opts.db_table)
+        if table_name in self.schema.metadata.tables:
             return
         owner_opts = (owner or model)._meta
         table = sa.Table(
-            opts.db_table,
+            table_name,
             self.schema.metadata,
             info={
                 "app_label": owner_opts.app_label,
@@ -133,27 +143,31 @@ class _TableBuilder:
                 "m2m_field": m2m_field.name if m2m_field is not None else None,
             },
         )
-        self.schema.app_of_table[opts.db_table] = owner_opts.app_label
+        self.schema.app_of_table[table_name] = owner_opts.app_label
         pk_columns = self._pk_columns(model)
         for fld in opts.local_fields:
             column = self._column(model, fld, pk_columns, m2m_field)
             if column is not None:
                 table.append_column(column)
+        if len(pk_columns) > 1 and all(self.stored(c) in table.c for c in pk_columns):
+            # in the composite key's order, not the fields' (what InnoDB's
+            # implicit FK index rule looks at)
+            table.append_constraint(sa.PrimaryKeyConstraint(*map(self.stored, pk_columns)))
         self._add_uniques(model, table)
         self._add_indexes(model, table)
         self._add_foreign_keys(model, table)
 
-    def _pk_columns(self, model: ModelType) -> set[str]:
+    def _pk_columns(self, model: ModelType) -> list[str]:
         pk = model._meta.pk
         if pk is None:
-            return set()
+            return []
         columns = getattr(pk, "columns", None)  # CompositePrimaryKey (Django 5.2)
         if columns and not isinstance(columns, str):
-            return {c.column if hasattr(c, "column") else str(c) for c in columns}
-        return {pk.column}
+            return [c.column if hasattr(c, "column") else str(c) for c in columns]
+        return [pk.column]
 
     def _column(
-        self, model: ModelType, fld: Field[Any, Any], pk_columns: set[str], m2m_field: Any
+        self, model: ModelType, fld: Field[Any, Any], pk_columns: list[str], m2m_field: Any
     ) -> sa.Column[Any] | None:
         params = fld.db_parameters(connection=self.connection)
         type_text = params["type"]
@@ -174,7 +188,7 @@ class _TableBuilder:
         else:
             nullable = bool(null) and not is_pk
         return sa.Column(
-            fld.column,
+            self.stored(fld.column),  # type: ignore[arg-type]
             sa.types.NullType(),
             primary_key=is_pk,
             nullable=nullable,
@@ -204,7 +218,7 @@ class _TableBuilder:
                 sql = self.editor._create_unique_sql(model, [fld])  # type: ignore[attr-defined]
                 table.append_constraint(
                     sa.UniqueConstraint(
-                        fld.column,  # type: ignore[arg-type]
+                        self.stored(fld.column),  # type: ignore[arg-type]
                         info={"field": fld.name, "django_sql": str(sql or "")},
                     )
                 )
@@ -238,19 +252,25 @@ class _TableBuilder:
         by_name = bool(condition or include) or not isinstance(cols_part, Columns)
         info = {"by_name": by_name, "django_sql": str(statement)}
         if isinstance(cols_part, Columns):
-            columns = [table.c[c] for c in cols_part.columns]
+            columns = [table.c[self.stored(c)] for c in cols_part.columns]
             opclasses = list(getattr(cols_part, "opclasses", ()) or ())
             if unique and is_constraint and not by_name:
                 table.append_constraint(sa.UniqueConstraint(*columns, name=name, info=info))
                 return
             kwargs: dict[str, Any] = {}
             if self.connection.vendor == "postgresql":
-                ops = {c: o for c, o in zip(cols_part.columns, opclasses) if o}
+                pairs = zip(cols_part.columns, opclasses, strict=False)  # no opclasses: []
+                ops = {self.stored(c): o for c, o in pairs if o}
                 if ops:
                     kwargs["postgresql_ops"] = ops
                 if method:
                     kwargs["postgresql_using"] = method
-            sa.Index(name, *columns, unique=unique, info=info, **kwargs)
+            suffixes = list(getattr(cols_part, "col_suffixes", ()) or ())
+            elements = [
+                col.desc() if i < len(suffixes) and "DESC" in str(suffixes[i]).upper() else col
+                for i, col in enumerate(columns)
+            ]
+            sa.Index(name, *elements, unique=unique, info=info, **kwargs)
         else:
             expression = sa.text(str(cols_part))
             sa.Index(name, expression, unique=unique, info=info, _table=table)
@@ -263,7 +283,7 @@ class _TableBuilder:
         for fld in model._meta.local_fields:
             if not (fld.remote_field and getattr(fld, "db_constraint", False)):
                 continue
-            if fld.column not in table.c:  # type: ignore[operator]
+            if self.stored(fld.column) not in table.c:  # type: ignore[arg-type,operator]
                 continue
             target = fld.remote_field.model._meta
             to_column = target.get_field(fld.remote_field.field_name).column  # type: ignore[union-attr,arg-type]
@@ -276,8 +296,8 @@ class _TableBuilder:
                 )
             table.append_constraint(
                 sa.ForeignKeyConstraint(
-                    [fld.column],  # type: ignore[list-item]
-                    [f"{target.db_table}.{to_column}"],
+                    [self.stored(fld.column)],  # type: ignore[arg-type]
+                    [f"{self.stored(target.db_table)}.{self.stored(to_column)}"],  # type: ignore[arg-type]
                     use_alter=True,
                     info={"field": fld.name, "django_sql": sql},
                 )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connections
 from django.db import migrations as dj_migrations
 from django.db.migrations.migration import Migration
 from django.db.migrations.operations.base import Operation
@@ -79,14 +80,78 @@ def _keys(report: AliasReport) -> set[tuple[Any, ...]]:
     }
 
 
-def effects(alias: str, pre: ProjectState, post: ProjectState) -> tuple[set[Any], set[Any]]:
-    """(missing, present) effects of going from ``pre`` to ``post`` on ``alias``."""
+def effects(
+    alias: str,
+    pre: ProjectState,
+    post: ProjectState,
+    db_names: dict[str, set[str]] | None = None,
+) -> tuple[set[Any], set[Any]]:
+    """(missing, present) effects of going from ``pre`` to ``post`` on ``alias``.
+
+    ``db_names`` caches the index and constraint names of each table while the
+    database does not change (one decision).
+    """
     tables = touched_tables(pre, post)
     if not tables:
         return set(), set()
     to_post = _keys(compare_alias(alias, apps=post.apps, tables=tables))
     to_pre = _keys(compare_alias(alias, apps=pre.apps, tables=tables))
+    names_pre, names_post = _name_keys(
+        alias, pre, post, tables, {} if db_names is None else db_names
+    )
+    to_post |= names_post
+    to_pre |= names_pre
     return to_post - to_pre, to_pre - to_post
+
+
+def _declared_names(state: ProjectState, tables: set[str]) -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    for model in state.apps.get_models():
+        opts = model._meta
+        if opts.db_table in tables and opts.managed and not opts.proxy:
+            found.update((opts.db_table, obj.name) for obj in (*opts.indexes, *opts.constraints))
+    return found
+
+
+def _name_keys(
+    alias: str,
+    pre: ProjectState,
+    post: ProjectState,
+    tables: set[str],
+    db_names: dict[str, set[str]],
+) -> tuple[set[Any], set[Any]]:
+    """Differences by name of the models' declared indexes and constraints.
+
+    The comparator matches indexes and constraints by columns and does not see
+    check constraints, so a RenameIndex, or a CheckConstraint added or removed,
+    is invisible to it; their names are looked up here.  Only names that ``pre``
+    or ``post`` declares are watched.
+    """
+    declared_pre, declared_post = _declared_names(pre, tables), _declared_names(post, tables)
+    watched = declared_pre | declared_post
+    if not watched:
+        return set(), set()
+    connection = connections[alias]
+    unknown = {t for t, _ in watched} - set(db_names)
+    if unknown:
+        present_tables = set(connection.introspection.table_names())
+        with connection.cursor() as cursor:
+            for table in unknown:
+                db_names[table] = (
+                    set(connection.introspection.get_constraints(cursor, table))
+                    if table in present_tables
+                    else set()
+                )
+    in_db = {(t, n) for t, n in watched if n in db_names[t]}
+
+    def keys(declared: set[tuple[str, str]]) -> set[Any]:
+        return {
+            ("missing_name" if key in declared else "extra_name", *key)
+            for key in watched
+            if (key in declared) != (key in in_db)
+        }
+
+    return keys(declared_pre), keys(declared_post)
 
 
 def _runs_code(operations: list[Operation]) -> list[str]:
@@ -100,7 +165,8 @@ def _runs_code(operations: list[Operation]) -> list[str]:
 
 
 def decide(alias: str, migration: Migration, pre: ProjectState, post: ProjectState) -> Decision:
-    missing, present = effects(alias, pre, post)
+    db_names: dict[str, set[str]] = {}
+    missing, present = effects(alias, pre, post, db_names)
     name = f"{migration.app_label}.{migration.name}"
     code = _runs_code(list(migration.operations))
     if not present:
@@ -115,7 +181,7 @@ def decide(alias: str, migration: Migration, pre: ProjectState, post: ProjectSta
         )
     if not missing:
         return Decision(migration, FAKE, "all its schema changes already exist")
-    steps = _decide_operations(alias, migration, pre)
+    steps = _decide_operations(alias, migration, pre, db_names)
     refused = [s for s in steps if s.verdict == REFUSE]
     if refused:
         op = refused[0].operation
@@ -142,13 +208,15 @@ def decide(alias: str, migration: Migration, pre: ProjectState, post: ProjectSta
     )
 
 
-def _decide_operations(alias: str, migration: Migration, pre: ProjectState) -> list[OpStep]:
+def _decide_operations(
+    alias: str, migration: Migration, pre: ProjectState, db_names: dict[str, set[str]]
+) -> list[OpStep]:
     steps: list[OpStep] = []
     state = pre.clone()
     for op in migration.operations:
         to_state = state.clone()
         op.state_forwards(migration.app_label, to_state)
-        missing, present = effects(alias, state, to_state)
+        missing, present = effects(alias, state, to_state, db_names)
         if not present:
             verdict = APPLY
         elif not missing:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import importlib
 import io
+import threading
 from collections.abc import Collection, Sequence
 from typing import Any
 
 from django.apps import apps as global_apps
 from django.core.management import call_command
 from django.core.management.sql import emit_post_migrate_signal
-from django.db import DatabaseError, connections
+from django.db import connections
 from django.db.migrations.autodetector import MigrationAutodetector
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
@@ -27,7 +28,7 @@ from .comparator import compare_alias
 from .connection import ensure_connected, first_line
 from .errors import DjmigratorError
 from .locks import sync_lock
-from .plan import APPLY, FAKE, PARTIAL, REFUSE, Decision, decide
+from .plan import APPLY, FAKE, PARTIAL, REFUSE, Decision, _decide_operations, decide
 from .report import Action, AliasReport, Discrepancy, Report
 
 
@@ -52,14 +53,18 @@ def sync(
         ensure_connected(alias)
     new_migrations = _pending_migrations(labels, interactive and not dry_run)
     written: list[Action] = []
-    if new_migrations is None or (new_migrations and not dry_run):
+    writer: _Writer | None = None
+    if new_migrations is None:  # makemigrations has questions: it asks them now
         written = _write_migrations(labels, interactive)
     elif new_migrations:
+        verb = "would write" if dry_run else "wrote"
         written = [
-            Action("makemigrations", app, m.name, f"would write {app}/migrations/{m.name}.py")
+            Action("makemigrations", app, m.name, f"{verb} {app}/migrations/{m.name}.py")
             for app, migs in new_migrations.items()
             for m in migs
         ]
+        if not dry_run:
+            writer = _Writer(labels, interactive, {(a.app_label, a.migration) for a in written})
 
     def one(alias: str) -> AliasReport:
         return _sync_alias(
@@ -68,10 +73,13 @@ def sync(
             dry_run=dry_run,
             verbosity=verbosity,
             written=written,
-            in_memory=new_migrations if dry_run else None,
+            in_memory=new_migrations if dry_run or writer else None,
+            writer=writer,
         )
 
     reports = [one(a) for a in aliases] if len(aliases) == 1 else list(_run_per_alias(aliases, one))
+    if writer is not None:
+        writer()  # e.g. only mirrors were synced: the files are still written
     return Report(databases=tuple(reports))
 
 
@@ -115,6 +123,38 @@ def _question_message(stream: io.StringIO) -> str:
     )
 
 
+class _Writer:
+    """Writes the new migration files once, when the sync first needs them.
+
+    The plan runs with the new migrations held in memory; their files are
+    written just before the first of them is applied or faked, so a sync that
+    stops earlier (a refused migration, a failure) leaves no file behind.
+    """
+
+    def __init__(
+        self, labels: list[str] | None, interactive: bool, expected: set[tuple[Any, Any]]
+    ) -> None:
+        self.labels, self.interactive, self.expected = labels, interactive, expected
+        self.done = False
+        #: what this run wrote (a concurrent sync may have written some first)
+        self.actions: list[Action] = []
+        self._lock = threading.Lock()
+
+    def __call__(self) -> None:
+        with self._lock:
+            if self.done:
+                return
+            self.actions = _write_migrations(self.labels, self.interactive)
+            self.done = True
+            on_disk = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+            if not self.expected <= on_disk:
+                raise DjmigratorError(
+                    "makemigrations did not write "
+                    + ", ".join(f"{a}.{n}" for a, n in sorted(self.expected - on_disk))
+                    + " as expected; run smart_makemigrations again."
+                )
+
+
 def _write_migrations(labels: list[str] | None, interactive: bool) -> list[Action]:
     before = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
     out, err = io.StringIO(), io.StringIO()
@@ -147,10 +187,14 @@ def _executor(alias: str, in_memory: dict[str, list[Migration]] | None) -> Migra
         for app, migs in in_memory.items():
             for migration in migs:
                 key = (app, migration.name)
+                if key in loader.graph.nodes:  # a concurrent sync wrote it meanwhile
+                    continue
                 loader.graph.add_node(key, migration)
                 loader.disk_migrations[key] = migration
         for app, migs in in_memory.items():
             for migration in migs:
+                if loader.graph.nodes[(app, migration.name)] is not migration:
+                    continue
                 for dep in migration.dependencies:
                     parent = loader.check_key(dep, app)
                     if parent is not None:
@@ -166,6 +210,7 @@ def _sync_alias(
     verbosity: int,
     written: list[Action],
     in_memory: dict[str, list[Migration]] | None,
+    writer: _Writer | None = None,
 ) -> AliasReport:
     connection = ensure_connected(alias)
     mirror = (connection.settings_dict.get("TEST") or {}).get("MIRROR")
@@ -173,7 +218,7 @@ def _sync_alias(
         found = compare_alias(alias, app_labels=labels)
         note = f"'{alias}' mirrors '{mirror}': compared only, never synced"
         return AliasReport(alias, found.vendor, found.discrepancies, (), (*found.notes, note))
-    actions: list[Action] = list(written)
+    actions: list[Action] = list(written) if writer is None else []
     with sync_lock(alias):
         executor = _executor(alias, in_memory)
         executor.loader.check_consistent_history(connection)
@@ -189,11 +234,16 @@ def _sync_alias(
             decision = decide(alias, migration, state, post)
             if decision.verdict == REFUSE:
                 raise DjmigratorError(_refusal(decision, actions))
+            if writer is not None and (migration.app_label, migration.name) in writer.expected:
+                writer()
             actions.append(_act(executor, decision, state, dry_run, actions))
             from .plan import touched_tables
 
             touched |= touched_tables(state, post)
             state = post
+        if writer is not None:
+            writer()
+            actions[:0] = writer.actions
         if plan and not dry_run:
             emit_post_migrate_signal(
                 max(verbosity - 1, 0), False, alias, apps=state.apps, plan=plan
@@ -232,7 +282,7 @@ def _act(
         if decision.verdict == APPLY:
             sql = _collect_sql(connection, migration, state, steps=None) if dry_run else []
             if not dry_run:
-                executor.apply_migration(state, migration)
+                executor.apply_migration(state.clone(), migration)  # keeps the pre-state
             return Action("apply", app, name, decision.detail, sql=tuple(sql))
         assert decision.verdict == PARTIAL
         sql = _collect_sql(connection, migration, state, steps=decision) if dry_run else []
@@ -247,13 +297,37 @@ def _act(
         skipped = [s.operation.describe() for s in decision.steps if s.verdict != APPLY]
         detail = decision.detail + (f"; already there: {'; '.join(skipped)}" if skipped else "")
         return Action("apply", app, name, detail, sql=tuple(sql))
-    except DatabaseError as exc:
-        did = [f"{a.action} {a.app_label}.{a.migration}" for a in done if a.action != "makemigrations"]
+    except Exception as exc:  # a migration's own code may raise anything
+        did = [
+            f"{a.action} {a.app_label}.{a.migration}" for a in done if a.action != "makemigrations"
+        ]
+        stayed = _left_behind(executor, migration, state)
         raise DjmigratorError(
             f"Migration {app}.{name} failed: {first_line(exc)}. "
             + (f"Done before it: {', '.join(did)}. " if did else "")
+            + (
+                f"{connection.display_name} cannot roll DDL back: of its operations, these are "
+                f"in the database now: {'; '.join(stayed)}. "
+                if stayed
+                else ""
+            )
             + "Fix the cause and run smart_makemigrations again; it continues from here."
         ) from exc
+
+
+def _left_behind(
+    executor: MigrationExecutor, migration: Migration, state: ProjectState
+) -> list[str]:
+    """The operations of a failed migration whose effects stay in the database
+    (vendors without transactional DDL: MySQL, MariaDB)."""
+    connection = executor.connection
+    if connection.features.can_rollback_ddl:
+        return []
+    try:
+        steps = _decide_operations(connection.alias, migration, state, {})
+    except Exception:  # the report is informative; the failure itself is what matters
+        return []
+    return [s.operation.describe() for s in steps if s.verdict != APPLY]
 
 
 def _collect_sql(
@@ -277,7 +351,13 @@ def _collect_sql(
 
 # -- repair ----------------------------------------------------------------
 
-REPAIRABLE = ("missing_table", "missing_column", "missing_index", "missing_unique", "missing_foreign_key")
+REPAIRABLE = (
+    "missing_table",
+    "missing_column",
+    "missing_index",
+    "missing_unique",
+    "missing_foreign_key",
+)
 
 
 def _models_by_table() -> dict[str, Any]:

@@ -32,24 +32,29 @@ def vendor(alias: str) -> str:
     return str(connections[alias].vendor)
 
 
-def constraint_name(
+def constraint_names(
     alias: str, table: str, columns: Iterable[str], **flags: bool
-) -> str:
-    """The one constraint / index of ``table`` on exactly ``columns`` with ``flags``
-    (e.g. ``unique=True``, ``foreign_key=...``), as Django's introspection sees it."""
+) -> list[str]:
+    """The constraints / indexes of ``table`` on exactly ``columns`` with ``flags``
+    (e.g. ``unique=True``, ``foreign_key=True``), as Django's introspection sees them."""
     conn = connections[alias]
     with conn.cursor() as cursor:
         found = conn.introspection.get_constraints(cursor, table)
     wanted = list(columns)
-    names = [
-        name
+    return sorted(
+        str(name)
         for name, info in found.items()
         if info["columns"] == wanted
         and not info.get("primary_key")
         and all(bool(info.get(k)) == bool(v) for k, v in flags.items())
-    ]
-    assert len(names) == 1, (table, wanted, flags, found)
-    return str(names[0])
+    )
+
+
+def constraint_name(alias: str, table: str, columns: Iterable[str], **flags: bool) -> str:
+    """The one constraint / index that :func:`constraint_names` finds."""
+    names = constraint_names(alias, table, columns, **flags)
+    assert len(names) == 1, (table, columns, flags, names)
+    return names[0]
 
 
 def sqlite_rebuild(alias: str, table: str, edit: Callable[[str], str]) -> None:

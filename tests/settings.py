@@ -57,6 +57,10 @@ if "mysql" in VENDORS:
         "OPTIONS": {"charset": "utf8mb4"},
         "TEST": {"NAME": f"test_djm_{RUN_ID}", "CHARSET": "utf8mb4"},
     }
+if os.environ.get("DJM_USE_TEST_NAMES") == "1":
+    # a command run by a test as a subprocess: work on that run's test databases
+    for _db in DATABASES.values():
+        _db["NAME"] = _db["TEST"]["NAME"]  # type: ignore[index]
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -76,6 +80,8 @@ INSTALLED_APPS = [
     "allauth.idp.oidc",
     "oauth2_provider",
     "taggit",
+    "easy_thumbnails",
+    "filer",
     "djmigrator",
     "tests.apps.kitchen",
     "tests.apps.drift",

@@ -23,6 +23,7 @@ import sys
 import textwrap
 import uuid
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ from sqlalchemy.pool import NullPool
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-_listed = [v.strip() for v in os.environ.get("DJM_TEST_DATABASES", "sqlite").split(",") if v.strip()]
+_listed = [v.strip() for v in os.environ.get("DJM_TEST_DATABASES", "sqlite").split(",")]
 VENDORS = ["sqlite", *[v for v in ("postgresql", "mysql") if v in _listed]]
 
 PG = {
@@ -287,7 +288,7 @@ class Project:
         return self.manage("smart_makemigrations", "--noinput", "--format", "json", *args)
 
     def migrate(self, *args: str) -> None:
-        result = self.manage("migrate", *args, "--noinput")
+        result = self.manage("migrate", *args, "--noinput", "--skip-checks")
         assert result.code == 0, str(result)
 
     def apply_ops(self, label: str, migration: str, indexes: Sequence[int]) -> None:
@@ -416,13 +417,16 @@ class Project:
         finally:
             engine.dispose()
 
-    def schema(self) -> dict[str, dict[str, Any]]:
-        """Every table: columns (name, type, nullable), indexes, uniques, FKs."""
+    def schema(self, only: str | None = None) -> dict[str, dict[str, Any]]:
+        """Every table (or just ``only``): columns (name, type, nullable), indexes,
+        uniques, foreign keys and check constraints."""
         engine = self._engine()
         try:
             insp = sa.inspect(engine)
             dump: dict[str, dict[str, Any]] = {}
             for table in sorted(insp.get_table_names()):
+                if only is not None and table != only:
+                    continue
                 dump[table] = {
                     "columns": [
                         (c["name"], str(c["type"]), c["nullable"])
@@ -438,6 +442,7 @@ class Project:
                          tuple(f["referred_columns"]))
                         for f in insp.get_foreign_keys(table)
                     ),
+                    "checks": sorted(c["name"] or "" for c in insp.get_check_constraints(table)),
                 }
             return dump
         finally:
@@ -460,8 +465,8 @@ class Project:
         return [c[0] for c in self.schema_of(table)["columns"]]
 
     def schema_of(self, table: str) -> dict[str, Any]:
-        dump = self.schema()
-        assert table in dump, f"table {table} is missing; tables: {sorted(dump)}"
+        dump = self.schema(only=table)
+        assert table in dump, f"table {table} is missing; tables: {sorted(self.tables())}"
         return dump[table]
 
     def index_columns(self, table: str) -> list[tuple[str, ...]]:
@@ -487,15 +492,35 @@ def _my_admin() -> Any:
     )
 
 
-@pytest.fixture(params=VENDORS)
-def project(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Project]:
-    """A throwaway project with a fresh database on each vendor under test."""
+#: DROP DATABASE waits for a checkpoint on PostgreSQL: the drops run in the
+#: background while the next tests go on, and the session waits for them.
+_DROPS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="djm-drop")
+
+
+@pytest.fixture(scope="session", name="dropped_databases")
+def dropped_databases_fixture() -> Iterator[list[Future[None]]]:
+    pending: list[Future[None]] = []
+    yield pending
+    for future in pending:
+        future.result()  # a database that could not be dropped fails the run
+
+
+@pytest.fixture(params=VENDORS, name="project")
+def project_fixture(
+    request: pytest.FixtureRequest, tmp_path: Path, dropped_databases: list[Future[None]]
+) -> Iterator[Project]:
+    """A throwaway project with a fresh database on each vendor under test.
+
+    Test modules import ``project_fixture`` and ``dropped_databases_fixture`` and
+    ask for ``project``.
+    """
     proj = Project(tmp_path / "proj", str(request.param))
     proj.create_database()
     try:
         yield proj
     finally:
-        proj.drop_database()
+        proj.close()
+        dropped_databases.append(_DROPS.submit(proj.drop_database))
 
 
 def names(sql: str) -> str:

@@ -10,6 +10,8 @@ database in a state that differs in names and in DDL order from a fresh
   (9 models, 22 migrations; conditional UniqueConstraint, Upper() index).
 - django-oauth-toolkit: oauth2_provider (6 models, 22 migrations, 82 AlterField).
 - django-taggit: taggit (2 models, 6 migrations; RenameIndex from index_together).
+- django-filer: filer, easy_thumbnails (10 models, 21 migrations, one of them
+  squashed; multi-table inheritance whose parent link is the primary key).
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ THIRD_PARTY = {
     "allauth_idp_oidc": 3,
     "oauth2_provider": 22,
     "taggit": 6,
+    "filer": 18,
+    "easy_thumbnails": 2,
 }
 
 

@@ -3,7 +3,7 @@ taken over: 0001 is written and faked, and Django finds nothing left to do."""
 
 from __future__ import annotations
 
-from .synctools import Project, project  # noqa: F401
+from .synctools import Project, dropped_databases_fixture, project_fixture  # noqa: F401
 
 MODELS = """
 class Customer(models.Model):

@@ -1,9 +1,10 @@
+# ruff: noqa: E501  (the migrations below are written as makemigrations writes them)
 """A migration whose effects are partly in the database: only the missing
 operations run, the migration is recorded, the rows stay."""
 
 from __future__ import annotations
 
-from .synctools import Project, project  # noqa: F401
+from .synctools import Project, dropped_databases_fixture, project_fixture  # noqa: F401
 
 MODELS = """
 class Item(models.Model):

@@ -1,9 +1,10 @@
+# ruff: noqa: E501  (the migrations below are written as makemigrations writes them)
 """Repair: what applied migrations say exists but was dropped by hand comes
 back; what was added by hand (with its rows) stays untouched."""
 
 from __future__ import annotations
 
-from .synctools import Project, project  # noqa: F401
+from .synctools import Project, dropped_databases_fixture, project_fixture  # noqa: F401
 
 MODELS = """
 class Author(models.Model):

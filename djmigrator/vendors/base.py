@@ -31,6 +31,10 @@ class Vendor:
         """Tables the database engine itself owns."""
         return False
 
+    def stored_name(self, name: str) -> str:
+        """The identifier the server stores when Django writes ``name``."""
+        return name
+
     # -- types --------------------------------------------------------------
     def probe_type_sql(self, spec: TypeSpec) -> str:
         type_text, collate = spec
@@ -62,7 +66,9 @@ class Vendor:
             if probed is not None:
                 result.update(probed)
             elif len(chunk) > 1:
-                if self._probe(ctx, chunk[:1]) is None:
+                # A type the server rejects also fails the chunk: only a probe
+                # of a plain integer tells a refused temporary table apart.
+                if self._probe(ctx, [("integer", "")]) is None:
                     ctx.note(
                         "column types were not compared: the database refused a "
                         "temporary table (read-only?)"
@@ -121,9 +127,22 @@ class Vendor:
         """Unique constraints of a reflected table; None: use the reflection."""
         return None
 
-    def adjust_expected_sigs(self, ctx: CompareContext, sigs: list[Sig]) -> list[Sig]:
-        """Add what the engine creates by itself alongside Django's DDL."""
+    def live_unreflected_indexes(self, ctx: CompareContext, table: sa.Table) -> list[Sig]:
+        """Indexes of a reflected table that SQLAlchemy's reflection skipped."""
+        return []
+
+    def adjust_expected_sigs(
+        self, ctx: CompareContext, sigs: list[Sig], table: sa.Table | None = None
+    ) -> list[Sig]:
+        """Add what the engine creates by itself alongside Django's DDL.
+
+        ``table``: the models' table the signatures belong to.
+        """
         return sigs
+
+    def fold_extra_sigs(self, ctx: CompareContext, extra: list[Sig]) -> list[Sig]:
+        """Drop extras the engine made by itself for another extra (reported once)."""
+        return extra
 
     # -- Django's own leftovers ---------------------------------------------
     def leftover(

@@ -26,13 +26,20 @@ class MySQLVendor(Vendor):
     def drop_probe_sql(self, quote: Any, name: str) -> str:
         return f"DROP TEMPORARY TABLE {quote(name)}"
 
-    def adjust_expected_sigs(self, ctx: CompareContext, sigs: list[Sig]) -> list[Sig]:
+    def adjust_expected_sigs(
+        self, ctx: CompareContext, sigs: list[Sig], table: sa.Table | None = None
+    ) -> list[Sig]:
         """InnoDB indexes every FK column that no other index starts with.
 
         Django relies on that and creates no index of its own for a ForeignKey
-        on InnoDB (``DatabaseSchemaEditor._field_should_be_indexed``).
+        on InnoDB (``DatabaseSchemaEditor._field_should_be_indexed``).  The
+        primary key is an index too: a OneToOneField primary key (multi-table
+        inheritance's parent link) or the first columns of a composite key get
+        no second index.
         """
         covering = [s.columns for s in sigs if s.kind in (INDEX, UNIQUE) and not s.by_name]
+        if table is not None and len(table.primary_key.columns):
+            covering.append(tuple(c.name for c in table.primary_key.columns))
         added = []
         for sig in sigs:
             if sig.kind != FOREIGN_KEY:
@@ -42,6 +49,21 @@ class MySQLVendor(Vendor):
                 added.append(Sig(INDEX, sig.columns, (), field=sig.field))
                 covering.append(sig.columns)
         return sigs + added
+
+    def fold_extra_sigs(self, ctx: CompareContext, extra: list[Sig]) -> list[Sig]:
+        """An extra FK's own index is part of that FK, not an extra index.
+
+        InnoDB creates an index on exactly a foreign key's columns when no index
+        starts with them; for an FK the models lack, that index came with it.
+        """
+        fk_columns = [s.columns for s in extra if s.kind == FOREIGN_KEY]
+        kept = []
+        for sig in extra:
+            if sig.kind == INDEX and not sig.by_name and sig.columns in fk_columns:
+                fk_columns.remove(sig.columns)
+                continue
+            kept.append(sig)
+        return kept
 
     def leftover(
         self,

@@ -11,3 +11,19 @@ class PostgreSQLVendor(Vendor):
     # indexes next to plain ones on the same column; only operator classes
     # tell them apart.
     index_method = True
+
+    #: NAMEDATALEN - 1: longer identifiers are truncated by the server.
+    max_identifier_bytes = 63
+
+    def stored_name(self, name: str) -> str:
+        """PostgreSQL silently truncates identifiers to 63 bytes.
+
+        Django shortens only the names it generates, and by the limit of the
+        *default* alias; an explicit ``db_table``/``db_column``, or a generated
+        name on a non-default PostgreSQL alias, can be longer.
+        """
+        data = name.encode()
+        if len(data) <= self.max_identifier_bytes:
+            return name
+        # cut on a character boundary, as the server's pg_mbcliplen does
+        return data[: self.max_identifier_bytes].decode(errors="ignore")

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from ..constraints import UNIQUE, Sig
+from ..constraints import INDEX, UNIQUE, Sig
 from ..metadata import normalise_type_text
 from .base import Vendor
 
 if TYPE_CHECKING:
     from ..context import CompareContext
+
+
+# SQLAlchemy skips expression indexes on SQLite, with this warning; the
+# vendor reads them from PRAGMA index_list (``live_unreflected_indexes``).
+warnings.filterwarnings(
+    "ignore",
+    message="Skipped unsupported reflection of expression-based index",
+    category=sa.exc.SAWarning,
+)
 
 
 def _pragma(ctx: CompareContext, pragma: str, name: str) -> list[Any]:
@@ -55,4 +65,15 @@ class SQLiteVendor(Vendor):
                 continue
             columns = tuple(r[2] for r in _pragma(ctx, "index_info", name))
             sigs.append(Sig(UNIQUE, columns, name=name))
+        return sigs
+
+    def live_unreflected_indexes(self, ctx: CompareContext, table: sa.Table) -> list[Sig]:
+        """Expression indexes (``CREATE INDEX ... ((LOWER("x")))``), which
+        SQLAlchemy does not reflect on SQLite; matched by name, like Django's."""
+        reflected = {index.name for index in table.indexes}
+        sigs = []
+        for row in _pragma(ctx, "index_list", table.name):
+            _seq, name, unique, origin = row[:4]
+            if origin == "c" and name not in reflected:
+                sigs.append(Sig(UNIQUE if unique else INDEX, (), name=name, by_name=True))
         return sigs

@@ -19,9 +19,16 @@ INSTALLED_APPS = [
     "shop",
 ]
 
+# Two SQLite files beside manage.py. "archive" shows the multi-database options
+# (--database archive, --all-databases); the README's first command migrates only
+# "default".
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": BASE_DIR / "db.sqlite3",
-    }
+    },
+    "archive": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": BASE_DIR / "archive.sqlite3",
+    },
 }

@@ -1,3 +1,6 @@
+"""The bundled example's models: three tables, a foreign key chain, an index,
+a unique field and a named unique constraint."""
+
 from __future__ import annotations
 
 from django.db import models
@@ -22,18 +25,17 @@ class Product(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["name", "price"])]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "name"], name="shop_product_unique_name")
+        ]
 
     def __str__(self) -> str:
         return self.name
 
 
 class Order(models.Model):
-    product = models.ForeignKey(Product, on_delete=models.CASCADE)
+    # The README's "one-line change" appends a field below the last line.
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="orders")
     quantity = models.PositiveIntegerField(default=1)
     placed_at = models.DateTimeField(auto_now_add=True)
     note = models.TextField(blank=True, null=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["product", "placed_at"], name="one_order_per_instant")
-        ]

@@ -26,6 +26,8 @@ from __future__ import annotations
 import uuid
 
 import django
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower, Upper
@@ -253,7 +255,9 @@ class Item(models.Model):
     unique_fk = models.ForeignKey(
         Tag, null=True, on_delete=models.CASCADE, unique=True, related_name="+"
     )
-    parent = models.ForeignKey("self", null=True, on_delete=models.SET_NULL, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, on_delete=models.SET_NULL, related_name="children"
+    )
     auto_pk = models.ForeignKey(AutoPk, null=True, on_delete=models.CASCADE)
     small_pk = models.ForeignKey(SmallAutoPk, null=True, on_delete=models.CASCADE)
     uuid_pk = models.ForeignKey(UuidPk, null=True, on_delete=models.CASCADE)
@@ -270,10 +274,40 @@ class Item(models.Model):
     follows = models.ManyToManyField(
         "self", blank=True, symmetrical=False, related_name="followed_by"
     )
+    generic_comments = GenericRelation("Comment", related_query_name="generic_item")
 
     class Meta:
         indexes = [models.Index(fields=["category", "name"], name="kitchen_item_cat_name_idx")]
         unique_together = [("category", "name")]
+
+
+class Comment(models.Model):
+    """A generic relation (no column of its own) and Meta.order_with_respect_to
+    (Django adds an ``_order`` column)."""
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, db_comment="the commented model"
+    )
+    object_id = models.PositiveIntegerField()
+    content_object = GenericForeignKey("content_type", "object_id")
+    item = models.ForeignKey("Item", on_delete=models.CASCADE, related_name="comments")
+    text = models.CharField(max_length=100)
+
+    class Meta:
+        order_with_respect_to = "item"
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+
+class MixedCaseTable(models.Model):
+    """A quoted, mixed-case table name with mixed-case columns."""
+
+    Name = models.CharField(max_length=20, db_index=True)
+    value = models.IntegerField(db_column="Value", unique=True)
+    item = models.ForeignKey("Item", on_delete=models.CASCADE, db_column="ItemRef")
+
+    class Meta:
+        db_table = "KitchenMixedCase"
+        unique_together = [("Name", "item")]
 
 
 class OneToOne(models.Model):
@@ -370,7 +404,9 @@ class Pizzeria(Restaurant):
 
 
 class Bar(Place):
-    place = models.OneToOneField(Place, parent_link=True, on_delete=models.CASCADE, related_name="+")
+    place = models.OneToOneField(
+        Place, parent_link=True, on_delete=models.CASCADE, related_name="+"
+    )
     licence = models.CharField(max_length=20, unique=True)
 
 

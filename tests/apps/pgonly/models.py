@@ -79,9 +79,7 @@ class PgFields(models.Model):
             models.Index(
                 OpClass(Lower("title"), name="text_pattern_ops"), name="pgonly_lower_title_ops"
             ),
-            models.Index(
-                fields=["room"], include=["name", "created"], name="pgonly_room_incl"
-            ),
+            models.Index(fields=["room"], include=["name", "created"], name="pgonly_room_incl"),
             models.Index(
                 fields=["room"], condition=Q(room__gt=0), include=["name"], name="pgonly_room_pi"
             ),
@@ -116,6 +114,30 @@ class PgTagged(models.Model):
     owner = models.ForeignKey(PgFields, on_delete=models.CASCADE)
     others = models.ManyToManyField(PgFields, related_name="tagged_by")
     codes = ArrayField(models.CharField(max_length=10, unique=False), default=list)
+
+    class Meta:
+        required_db_vendor = "postgresql"
+
+
+class PgUnlimited(models.Model):
+    """``CharField()`` without max_length: ``varchar`` with no length (PostgreSQL)."""
+
+    name = models.CharField()
+    code = models.CharField(unique=True, null=True)
+
+    class Meta:
+        required_db_vendor = "postgresql"
+        required_db_features = {"supports_unlimited_charfield"}
+
+
+class ModelWithAVeryLongNameThatPostgresTruncatesToSixtyThreeBytes(models.Model):
+    """Its table name is longer than PostgreSQL's 63-byte identifiers: Django
+    shortens names by the *default* alias's limit (SQLite's: none), PostgreSQL
+    then truncates the table name itself.  (An M2M here cannot be created: its
+    table name truncates to the same 63 bytes.)"""
+
+    name = models.CharField(max_length=10, db_index=True)
+    tag = models.ForeignKey(PgUnlimited, to_field="code", on_delete=models.CASCADE)
 
     class Meta:
         required_db_vendor = "postgresql"

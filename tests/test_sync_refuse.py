@@ -1,0 +1,111 @@
+# ruff: noqa: E501  (the migrations below are written as makemigrations writes them)
+"""Refusals: exit 2 with one clear message, and nothing changed (no file, no
+row, no DDL, no history).
+
+- a migration that runs code (RunPython) whose schema effect is already there;
+- ``--noinput`` and a new non-nullable field without a default.
+"""
+
+from __future__ import annotations
+
+from .synctools import Project, dropped_databases_fixture, project_fixture  # noqa: F401
+
+INITIAL = """
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    initial = True
+    dependencies = []
+    operations = [
+        migrations.CreateModel(
+            name="Item",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=50)),
+            ],
+        ),
+    ]
+"""
+
+FILL = """
+from django.db import migrations, models
+
+
+def fill(apps, schema_editor):
+    apps.get_model("shop", "Item").objects.update(size=3)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("shop", "0001_initial")]
+    operations = [
+        migrations.AddField(model_name="item", name="size", field=models.IntegerField(null=True)),
+        migrations.RunPython(fill, migrations.RunPython.noop),
+    ]
+"""
+
+MODELS = """
+class Item(models.Model):
+    name = models.CharField(max_length=50)
+    size = models.IntegerField(null=True)
+{more}
+"""
+
+ROWS = "SELECT id, name, size FROM shop_item ORDER BY id"
+
+
+def _state(project: Project) -> tuple[object, ...]:
+    return (project.schema(), project.history(), project.file_hashes(), project.rows(ROWS))
+
+
+def test_runpython_with_its_effect_present_is_refused(project: Project) -> None:
+    # The models also have a field no migration has yet: the refusal must come
+    # before makemigrations writes anything.
+    project.app(
+        "shop",
+        MODELS.format(more="    colour = models.CharField(max_length=10, null=True)"),
+        {"0001_initial": INITIAL, "0002_fill": FILL},
+    )
+    project.migrate("shop", "0001")
+    project.execute(
+        "ALTER TABLE shop_item ADD COLUMN size integer NULL",
+        "INSERT INTO shop_item (id, name, size) VALUES (1, 'a', NULL), (2, 'b', 5)",
+    )
+    before = _state(project)
+
+    result = project.sync()
+
+    assert result.code == 2, str(result)
+    assert result.out == ""
+    message = result.err.strip()
+    assert len(message.splitlines()) == 1, message
+    assert "shop.0002_fill" in message and "RunPython" in message, message
+    assert "manage.py migrate shop 0002_fill --fake" in message, message
+    assert _state(project) == before
+    assert project.migration_files("shop") == ["0001_initial", "0002_fill"]
+
+
+def test_noinput_question_is_a_clear_error(project: Project) -> None:
+    project.app("shop", MODELS.format(more=""), {"0001_initial": INITIAL})
+    project.migrate("shop", "0001")
+    project.execute("INSERT INTO shop_item (id, name) VALUES (1, 'a'), (2, 'b')")
+    # size: migration 0002 would add it; weight: non-nullable, no default.
+    project.models(
+        "shop",
+        MODELS.format(more="    weight = models.IntegerField()"),
+    )
+    project.execute("DELETE FROM shop_item WHERE id = 2")  # rows stay; one is enough
+    before = (project.schema(), project.history(), project.file_hashes())
+    rows = project.rows("SELECT id, name FROM shop_item")
+
+    result = project.sync()
+
+    assert result.code == 2, str(result)
+    assert result.out == ""
+    message = result.err.strip()
+    assert len(message.splitlines()) == 1, message
+    assert "weight" in message and "item" in message.lower(), message
+    assert "size" not in message, message
+    assert (project.schema(), project.history(), project.file_hashes()) == before
+    assert project.rows("SELECT id, name FROM shop_item") == rows
+    assert project.migration_files("shop") == ["0001_initial"]
