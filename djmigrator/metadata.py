@@ -243,7 +243,7 @@ class _TableBuilder:
         template = statement.template.upper()
         unique = "UNIQUE" in template
         is_constraint = "CONSTRAINT" in template
-        name = _unquote(str(parts["name"])) if parts.get("name") else None
+        name = self.stored(_unquote(str(parts["name"]))) if parts.get("name") else None
         cols_part = parts.get("columns")
         condition = str(parts.get("condition") or "").strip()
         include = str(parts.get("include") or "").strip()

@@ -54,9 +54,10 @@ def sync(
     new_migrations = _pending_migrations(labels, interactive and not dry_run)
     written: list[Action] = []
     writer: _Writer | None = None
-    if new_migrations is None:  # makemigrations has questions: it asks them now
+    if new_migrations is None or (new_migrations and interactive and not dry_run):
+        # makemigrations asks its questions (a rename?) now, and writes what it is told
         written = _write_migrations(labels, interactive)
-    elif new_migrations:
+    elif new_migrations:  # written when the plan first needs them (see _Writer)
         verb = "would write" if dry_run else "wrote"
         written = [
             Action("makemigrations", app, m.name, f"{verb} {app}/migrations/{m.name}.py")

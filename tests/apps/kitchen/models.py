@@ -275,6 +275,12 @@ class Item(models.Model):
         "self", blank=True, symmetrical=False, related_name="followed_by"
     )
     generic_comments = GenericRelation("Comment", related_query_name="generic_item")
+    # to an unmanaged model whose table another model owns (migrate creates
+    # the M2M table and the FK all the same)
+    unmanaged_tags = models.ManyToManyField("UnmanagedOnManagedTable", blank=True, related_name="+")
+    unmanaged_tag = models.ForeignKey(
+        "UnmanagedOnManagedTable", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["category", "name"], name="kitchen_item_cat_name_idx")]
@@ -437,7 +443,7 @@ class Legacy(models.Model):
 class UnmanagedOnManagedTable(models.Model):
     """An unmanaged model reading a table another model owns."""
 
-    name = models.CharField(max_length=30)
+    label = models.CharField(max_length=30)
 
     class Meta:
         managed = False

@@ -99,3 +99,18 @@ class TenantCode(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["code"], name="kitchen5_tenant_code_idx")]
+
+
+class LineNote(models.Model):
+    """A ForeignObject (no column of its own) to a composite primary key."""
+
+    order_ref = models.BigIntegerField()
+    line_no = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=20)
+    order_line = models.ForeignObject(
+        OrderLine,
+        on_delete=models.CASCADE,
+        from_fields=["order_ref", "line_no"],
+        to_fields=["order", "line"],
+        related_name="notes",
+    )

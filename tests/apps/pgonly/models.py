@@ -105,6 +105,12 @@ class PgFields(models.Model):
             models.UniqueConstraint(
                 Lower("name"), "room", condition=Q(room__lt=0), name="pgonly_lower_name_uniq"
             ),
+            # longer than 63 bytes: PostgreSQL truncates the name
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(room=1),
+                name="pgonly_a_partial_unique_constraint_whose_name_is_longer_than_63_bytes",
+            ),
         ]
 
 
