@@ -85,13 +85,8 @@ def example(session: nox.Session) -> None:
         session.run("python", manage, "migrate", "-v0")
         session.run("python", manage, "smart_makemigrations", "--check")
         models = project / "shop" / "models.py"
-        models.write_text(
-            models.read_text().replace(
-                "    in_stock = models.BooleanField(default=True)\n",
-                "    in_stock = models.BooleanField(default=True)\n"
-                '    sku = models.CharField(max_length=32, default="")\n',
-            )
-        )
+        with models.open("a") as handle:  # the README's one-line change
+            handle.write('    coupon = models.CharField(max_length=20, default="")\n')
         session.run("python", manage, "smart_makemigrations", "--check", success_codes=[1])
 
 

@@ -70,9 +70,9 @@ def _patch_drivers() -> None:
 
         psycopg.Cursor.execute = execute  # type: ignore[method-assign,assignment]
         psycopg.Cursor.executemany = executemany  # type: ignore[method-assign,assignment]
-        BaseConnection._exec_command = command  # type: ignore[method-assign]
+        BaseConnection._exec_command = command  # type: ignore[method-assign,assignment]
     try:
-        from MySQLdb.connections import Connection
+        from MySQLdb.connections import Connection  # type: ignore[import-untyped]
     except ImportError:
         pass
     else:

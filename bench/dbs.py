@@ -52,7 +52,7 @@ def admin(vendor: str, database: str | None = None) -> Iterator[Any]:
             autocommit=True,
         )
     elif vendor == "mysql":
-        import MySQLdb
+        import MySQLdb  # type: ignore[import-untyped]
 
         conn = MySQLdb.connect(
             host=os.environ.get("DJM_MYSQL_HOST", "127.0.0.1"),

@@ -190,9 +190,7 @@ def render_models(n: int, app_index: int, block: list[int]) -> str:
         if earlier:
             ref = model_name(rng.choice(earlier))
             on_delete = "models.CASCADE" if k % 2 else "models.SET_NULL, null=True"
-            lines.append(
-                f'    parent = models.ForeignKey("{ref}", {on_delete}, related_name="+")'
-            )
+            lines.append(f'    parent = models.ForeignKey("{ref}", {on_delete}, related_name="+")')
         lines += [
             "",
             "    class Meta:",

@@ -27,12 +27,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("size", type=int)
     parser.add_argument("vendor", choices=dbs.VENDORS)
     parser.add_argument("--pyinstrument", action="store_true", help="pyinstrument call tree")
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        default=0.02,
+        help="pyinstrument: hide frames under this fraction of the total",
+    )
     parser.add_argument("--top", type=int, default=40, help="rows per cProfile listing")
-    parser.add_argument("--legacy", action="store_true",
-                        help="run on the adopted legacy copy (django_migrations emptied first)")
-    parser.add_argument("command", nargs="*", help="manage.py arguments (after --)")
+    parser.add_argument(
+        "--legacy",
+        action="store_true",
+        help="run on the adopted legacy copy (django_migrations emptied first)",
+    )
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = ["smart_makemigrations", "--check", "--format", "json"]
+    if "--" in argv:  # manage.py arguments follow
+        command = argv[argv.index("--") + 1 :]
+        argv = argv[: argv.index("--")]
     args = parser.parse_args(argv)
-    command = args.command or ["smart_makemigrations", "--check", "--format", "json"]
     project = ensure_project(args.size)
     dbs.ensure(project, args.size, args.vendor, 7200, lambda m: sys.stderr.write(m + "\n"))
     db = dbs.db_name(args.size, args.vendor, legacy=args.legacy)
@@ -43,17 +55,41 @@ def main(argv: list[str] | None = None) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = f"{args.size}-{args.vendor}-{'-'.join(a.lstrip('-') for a in command[:2])}"
     if args.pyinstrument:
-        profiler = [PYTHON, "-m", "pyinstrument", "-r", "text", "--show-all",
-                    "-o", str(out_dir / f"{stem}.txt")]
+        profiler = [
+            PYTHON,
+            "-m",
+            "pyinstrument",
+            "-r",
+            "session",
+            "-o",
+            str(out_dir / f"{stem}.pyisession"),
+        ]
     else:
         profiler = [PYTHON, "-m", "cProfile", "-o", str(out_dir / f"{stem}.prof")]
     started = time.perf_counter()
-    proc = subprocess.run([*profiler, "manage.py", *command], cwd=project, env=env,
-                          stdout=subprocess.DEVNULL, check=False)
-    sys.stdout.write(f"exit {proc.returncode} in {time.perf_counter() - started:.2f}s "
-                     "(under the profiler)\n")
+    proc = subprocess.run(
+        [*profiler, "manage.py", *command],
+        cwd=project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        check=False,
+    )
+    sys.stdout.write(
+        f"exit {proc.returncode} in {time.perf_counter() - started:.2f}s (under the profiler)\n"
+    )
     if args.pyinstrument:
-        sys.stdout.write((out_dir / f"{stem}.txt").read_text())
+        render = [PYTHON, "-m", "pyinstrument", "--load", str(out_dir / f"{stem}.pyisession")]
+        subprocess.run(
+            [
+                *render,
+                "-r",
+                "text",
+                "--no-color",
+                "-p",
+                f"processor_options.filter_threshold={args.threshold}",
+            ],
+            check=False,
+        )
         return 0
     stats = pstats.Stats(str(out_dir / f"{stem}.prof"), stream=sys.stdout)
     stats.strip_dirs()

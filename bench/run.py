@@ -164,27 +164,44 @@ def _n(project: Path) -> int:
 
 
 def bench_vendor(
-    project: Path, n: int, vendor: str, commands: list[str], runs: int, timeout: float
+    project: Path,
+    n: int,
+    vendor: str,
+    commands: list[str],
+    runs: int,
+    timeout: float,
+    legacy_runs: int | None = None,
 ) -> dict[str, Cell]:
+    """Interleaved rounds: the checks ``runs`` times, the legacy pair ``legacy_runs`` times.
+
+    Each group starts with one untimed warm-up round (bytecode, page cache,
+    server caches) whose output is kept to report the result.  The order of
+    the commands rotates from round to round.
+    """
     cells = {name: Cell() for name in commands}
     main_db, legacy_db = dbs.db_name(n, vendor), dbs.db_name(n, vendor, legacy=True)
-    # one untimed warm-up of each (bytecode, page cache, server caches)
-    for round_ in range(runs + 1):
-        order = commands[round_ % len(commands):] + commands[: round_ % len(commands)]
-        for name in order:
-            command = COMMANDS[name]
-            if command.legacy:
-                dbs.empty_migrations(vendor, legacy_db)
-            sample, stdout, stderr = run_once(
-                project, vendor, legacy_db if command.legacy else main_db, command, timeout
-            )
-            cell = cells[name]
-            if round_ == 0:
-                cell.first_output, cell.first_error = stdout, stderr
-                if sample.status != 0:
-                    log(f"  {name} exited {sample.status}: {_tail(stderr or stdout)}")
-                continue
-            cell.samples.append(sample)
+    groups = [
+        ([c for c in commands if not COMMANDS[c].legacy], runs),
+        ([c for c in commands if COMMANDS[c].legacy], runs if legacy_runs is None else legacy_runs),
+    ]
+    for group, group_runs in groups:
+        if not group or group_runs < 1:
+            continue
+        for round_ in range(group_runs + 1):
+            shift = round_ % len(group)
+            for name in group[shift:] + group[:shift]:
+                command = COMMANDS[name]
+                if command.legacy:
+                    dbs.empty_migrations(vendor, legacy_db)
+                db = legacy_db if command.legacy else main_db
+                sample, stdout, stderr = run_once(project, vendor, db, command, timeout)
+                cell = cells[name]
+                if round_ == 0:
+                    cell.first_output, cell.first_error = stdout, stderr
+                    if sample.status != 0:
+                        log(f"  {name} exited {sample.status}: {_tail(stderr or stdout)}")
+                    continue
+                cell.samples.append(sample)
     return cells
 
 
@@ -215,41 +232,53 @@ def _ratio(a: float, b: float) -> str:
 
 def print_vendor(n: int, vendor: str, cells: dict[str, Cell], trips: dict[str, Any]) -> None:
     out = sys.stdout.write
-    out(f"\nN={n}  {vendor}  (runs={len(next(iter(cells.values())).samples)}, "
-        f"load {os.getloadavg()[0]:.2f})\n")
+    counts = "/".join(str(k) for k in sorted({len(c.samples) for c in cells.values()}))
+    out(f"\nN={n}  {vendor}  (timed runs: {counts}; load {os.getloadavg()[0]:.2f})\n")
     out(f"  {'command':<48} {'wall median':>11} {'min':>7} {'max':>7} {'peak RSS':>9}  exit\n")
     for name, cell in cells.items():
         if not cell.samples:
             continue
         walls = [s.wall for s in cell.samples]
-        out(f"  {COMMANDS[name].label:<48} {cell.wall:>9.2f} s {min(walls):>7.2f} "
-            f"{max(walls):>7.2f} {cell.rss_mb:>6.0f} MB  {cell.statuses}\n")
+        out(
+            f"  {COMMANDS[name].label:<48} {cell.wall:>9.2f} s {min(walls):>7.2f} "
+            f"{max(walls):>7.2f} {cell.rss_mb:>6.0f} MB  {cell.statuses}\n"
+        )
     if CHECK in cells:
         out(f"  check result: {_check_summary(cells[CHECK])}\n")
     if SYNC in cells:
         out(f"  sync result: {_check_summary(cells[SYNC])}\n")
     if CHECK in cells and MAKEMIGRATIONS in cells:
         c, m = cells[CHECK], cells[MAKEMIGRATIONS]
-        out(f"  check / makemigrations --check: wall {_ratio(c.wall, m.wall)} "
+        out(
+            f"  check / makemigrations --check: wall {_ratio(c.wall, m.wall)} "
             f"(target <= 1.0x at 1000), memory {_ratio(c.rss_mb, m.rss_mb)} "
-            "(target <= 1.5x at 2000)\n")
+            "(target <= 1.5x at 2000)\n"
+        )
     if CHECK in cells and MIGRATE_CHECK in cells:
-        out(f"  check / migrate --check: wall {_ratio(cells[CHECK].wall, cells[MIGRATE_CHECK].wall)}\n")
+        c, m = cells[CHECK], cells[MIGRATE_CHECK]
+        out(f"  check / migrate --check: wall {_ratio(c.wall, m.wall)}\n")
     if MIGRATE_CHECK_DJM in cells and MIGRATE_CHECK in cells:
         m, p = cells[MIGRATE_CHECK_DJM], cells[MIGRATE_CHECK]
-        out(f"  migrate --check with / without djmigrator installed: wall {_ratio(m.wall, p.wall)}\n")
+        out(
+            "  migrate --check with / without djmigrator installed: "
+            f"wall {_ratio(m.wall, p.wall)}\n"
+        )
     if SYNC in cells and FAKE_INITIAL in cells:
         s, f = cells[SYNC], cells[FAKE_INITIAL]
-        out(f"  sync / migrate --fake-initial: wall {_ratio(s.wall, f.wall)} (target <= 1.5x at 1000), "
-            f"memory {_ratio(s.rss_mb, f.rss_mb)}\n")
+        out(
+            f"  sync / migrate --fake-initial: wall {_ratio(s.wall, f.wall)} "
+            f"(target <= 1.5x at 1000), memory {_ratio(s.rss_mb, f.rss_mb)}\n"
+        )
     if trips:
         if "error" in trips:
             out(f"  round trips of the check: could not count ({trips['error']})\n")
         else:
             rt = trips["round_trips"]
-            out(f"  round trips of the check: {rt if rt is not None else 'n/a (in process)'}"
+            out(
+                f"  round trips of the check: {rt if rt is not None else 'n/a (in process)'}"
                 f" (statements {trips['dbapi']}, transaction commands {trips['tx']};"
-                f" via Django {trips['django']}, via SQLAlchemy {trips['sqlalchemy']})\n")
+                f" via Django {trips['django']}, via SQLAlchemy {trips['sqlalchemy']})\n"
+            )
             for shape, count in trips["shapes"][:5]:
                 out(f"      {count:>6} x {shape}\n")
     sys.stdout.flush()
@@ -268,8 +297,10 @@ def print_summary(results: dict[int, dict[str, dict[str, Any]]]) -> None:
             w = r["wall"]
             parts = [f"N={n:<5}"]
             if CHECK in w and MAKEMIGRATIONS in w:
-                parts.append(f"check {w[CHECK]:.2f}s / makemigrations {w[MAKEMIGRATIONS]:.2f}s "
-                             f"= {_ratio(w[CHECK], w[MAKEMIGRATIONS])}")
+                parts.append(
+                    f"check {w[CHECK]:.2f}s / makemigrations {w[MAKEMIGRATIONS]:.2f}s "
+                    f"= {_ratio(w[CHECK], w[MAKEMIGRATIONS])}"
+                )
             if SYNC in w and FAKE_INITIAL in w:
                 parts.append(f"sync / fake-initial = {_ratio(w[SYNC], w[FAKE_INITIAL])}")
             rss = r["rss_mb"]
@@ -280,8 +311,10 @@ def print_summary(results: dict[int, dict[str, dict[str, Any]]]) -> None:
             out("    " + "; ".join(parts) + "\n")
         checks = {n: r["wall"].get(CHECK) for n, r in rows}
         if checks.get(1000) and checks.get(2000):
-            out(f"    check at 2000 / check at 1000 = {_ratio(checks[2000], checks[1000])}"
-                " (target <= 2.2x)\n")
+            out(
+                f"    check at 2000 / check at 1000 = {_ratio(checks[2000], checks[1000])}"
+                " (target <= 2.2x)\n"
+            )
 
 
 def parse_list(text: str) -> list[str]:
@@ -290,19 +323,28 @@ def parse_list(text: str) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="250,1000,2000", help="numbers of models (comma separated)")
+    parser.add_argument(
+        "--sizes", default="250,1000,2000", help="numbers of models (comma separated)"
+    )
     parser.add_argument("--vendors", default=",".join(dbs.VENDORS), help="sqlite,postgresql,mysql")
     parser.add_argument("--runs", type=int, default=5, help="timed rounds (after one warm-up)")
+    parser.add_argument(
+        "--sync-runs",
+        type=int,
+        help="timed rounds of the sync / fake-initial pair (default --runs)",
+    )
     parser.add_argument("--no-sync", action="store_true", help="skip the sync / fake-initial pair")
     parser.add_argument(
-        "--djmigrator-in-migrate", action="store_true",
+        "--djmigrator-in-migrate",
+        action="store_true",
         help="also time migrate --check with djmigrator installed (its system check)",
     )
     parser.add_argument("--no-round-trips", action="store_true", help="skip counting round trips")
     parser.add_argument("--timeout", type=float, default=900, help="seconds per command")
     parser.add_argument("--output", help="also write the results as JSON to this file")
     parser.add_argument(
-        "--clean", action="store_true",
+        "--clean",
+        action="store_true",
         help="drop every cached djm_bench_* database and SQLite file, then exit",
     )
     args = parser.parse_args(argv)
@@ -334,7 +376,9 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             dbs.ensure(project, n, vendor, args.timeout, log)
             log(f"N={n} {vendor}: databases ready ({time.perf_counter() - started:.1f}s); timing")
-            cells = bench_vendor(project, n, vendor, commands, args.runs, args.timeout)
+            cells = bench_vendor(
+                project, n, vendor, commands, args.runs, args.timeout, args.sync_runs
+            )
             trips: dict[str, Any] = {}
             if not args.no_round_trips:
                 trips = count_round_trips(project, vendor, args.timeout)

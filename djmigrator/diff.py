@@ -297,7 +297,10 @@ def _column_discrepancy(
         model=model,
         field=fld,
         actual=actual,
-        message=f"{namer.label(table, field=fld) or table}: column {table}.{column.name} has no field",
+        message=(
+            f"{namer.label(table, field=fld) or table}: "
+            f"column {table}.{column.name} has no field"
+        ),
     )
 
 

@@ -117,6 +117,7 @@ def _pending_migrations(
 
 def _question_message(stream: io.StringIO) -> str:
     said = " ".join(line.strip() for line in stream.getvalue().splitlines() if line.strip())
+    said = said.rstrip(".")
     return (
         "makemigrations needs an answer it cannot get with --noinput"
         + (f": {said}" if said else "")
@@ -245,6 +246,10 @@ def _sync_alias(
         if writer is not None:
             writer()
             actions[:0] = writer.actions
+        if not dry_run:
+            # as migrate does: a squashed migration whose replaced ones are all
+            # recorded is recorded too
+            executor.check_replacements()
         if plan and not dry_run:
             emit_post_migrate_signal(
                 max(verbosity - 1, 0), False, alias, apps=state.apps, plan=plan

@@ -30,7 +30,6 @@ def subprocess_env(**extra: str) -> dict[str, str]:
         DJM_RUN_ID=str(settings.RUN_ID),
         DJM_TEST_DATABASES=",".join(settings.VENDORS),
         DJM_USE_TEST_NAMES="1",
-        PYTHONWARNINGS="ignore",
     )
     env.update(extra)
     return env

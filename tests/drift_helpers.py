@@ -32,9 +32,7 @@ def vendor(alias: str) -> str:
     return str(connections[alias].vendor)
 
 
-def constraint_names(
-    alias: str, table: str, columns: Iterable[str], **flags: bool
-) -> list[str]:
+def constraint_names(alias: str, table: str, columns: Iterable[str], **flags: bool) -> list[str]:
     """The constraints / indexes of ``table`` on exactly ``columns`` with ``flags``
     (e.g. ``unique=True``, ``foreign_key=True``), as Django's introspection sees them."""
     conn = connections[alias]
@@ -65,9 +63,7 @@ def sqlite_rebuild(alias: str, table: str, edit: Callable[[str], str]) -> None:
     """
     conn = connections[alias]
     with conn.cursor() as cursor:
-        cursor.execute(
-            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [table]
-        )
+        cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [table])
         (create_sql,) = cursor.fetchone()
         cursor.execute(
             "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
@@ -85,9 +81,7 @@ def sqlite_rebuild(alias: str, table: str, edit: Callable[[str], str]) -> None:
     with conn.constraint_checks_disabled():
         run_sql(alias, f"CREATE TABLE {qn(alias, temp)}" + new_sql[len(head) :])
         with conn.cursor() as cursor:
-            new_columns = [
-                c.name for c in conn.introspection.get_table_description(cursor, temp)
-            ]
+            new_columns = [c.name for c in conn.introspection.get_table_description(cursor, temp)]
         shared = ", ".join(qn(alias, c) for c in old_columns if c in new_columns)
         run_sql(
             alias,
@@ -99,6 +93,14 @@ def sqlite_rebuild(alias: str, table: str, edit: Callable[[str], str]) -> None:
             gone = [c for c in old_columns if c not in new_columns]
             if not any(qn(alias, c) in sql for c in gone):
                 run_sql(alias, sql)
+
+
+def create_index(
+    alias: str, name: str, table: str, columns: Iterable[str], *, unique: bool = False
+) -> None:
+    cols = ", ".join(qn(alias, c) for c in columns)
+    word = "UNIQUE INDEX" if unique else "INDEX"
+    run_sql(alias, f"CREATE {word} {qn(alias, name)} ON {qn(alias, table)} ({cols})")
 
 
 def replace_once(old: str, new: str) -> Callable[[str], str]:

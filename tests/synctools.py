@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import sqlite3
 import subprocess
 import sys
@@ -161,9 +160,7 @@ class Result:
 
     @property
     def kinds(self) -> list[tuple[str, str, tuple[str, ...]]]:
-        return [
-            (d["kind"], d["table"], tuple(d["columns"])) for d in self.report["discrepancies"]
-        ]
+        return [(d["kind"], d["table"], tuple(d["columns"])) for d in self.report["discrepancies"]]
 
     def __str__(self) -> str:
         return f"exit {self.code}\n--- stdout\n{self.out}\n--- stderr\n{self.err}"
@@ -242,9 +239,6 @@ class Project:
         folder = self.root / label / "migrations"
         return sorted(p.stem for p in folder.glob("0*.py"))
 
-    def migration_source(self, label: str, stem: str) -> str:
-        return (self.root / label / "migrations" / f"{stem}.py").read_text()
-
     def file_hashes(self) -> dict[str, str]:
         """sha256 of every Python file of the project's apps (migrations included)."""
         return {
@@ -259,6 +253,7 @@ class Project:
         env = dict(os.environ)
         env["DJANGO_SETTINGS_MODULE"] = "settings"
         env["PYTHONPATH"] = os.pathsep.join([str(self.root), str(REPO_ROOT)])
+        env["PYTHONDONTWRITEBYTECODE"] = "1"  # a rewritten migration is never read stale
         env.pop("DJM_RUN_ID", None)
         return env
 
@@ -307,8 +302,12 @@ class Project:
         """``{"migrate": (code, output), "makemigrations": (code, output)}`` of the
         ``--check`` runs of both commands."""
         proc = subprocess.run(
-            [sys.executable, "checks.py"], cwd=self.root, env=self.env(),
-            capture_output=True, text=True, timeout=120,
+            [sys.executable, "checks.py"],
+            cwd=self.root,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         assert proc.returncode == 0, proc.stderr
         found = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -333,9 +332,7 @@ class Project:
         elif self.vendor == "mysql":
             admin = _my_admin()
             try:
-                admin.cursor().execute(
-                    f"CREATE DATABASE `{self.db_name}` CHARACTER SET utf8mb4"
-                )
+                admin.cursor().execute(f"CREATE DATABASE `{self.db_name}` CHARACTER SET utf8mb4")
             finally:
                 admin.close()
 
@@ -359,15 +356,23 @@ class Project:
                 import psycopg
 
                 self._conn = psycopg.connect(
-                    host=PG["HOST"], port=PG["PORT"], user=PG["USER"],
-                    password=PG["PASSWORD"] or None, dbname=self.db_name, autocommit=True,
+                    host=PG["HOST"],
+                    port=PG["PORT"],
+                    user=PG["USER"],
+                    password=PG["PASSWORD"] or None,
+                    dbname=self.db_name,
+                    autocommit=True,
                 )
             else:
                 import MySQLdb
 
                 self._conn = MySQLdb.connect(
-                    host=MY["HOST"], port=int(MY["PORT"]), user=MY["USER"],
-                    password=MY["PASSWORD"], database=self.db_name, charset="utf8mb4",
+                    host=MY["HOST"],
+                    port=int(MY["PORT"]),
+                    user=MY["USER"],
+                    password=MY["PASSWORD"],
+                    database=self.db_name,
+                    charset="utf8mb4",
                     autocommit=True,
                 )
         return self._conn
@@ -429,8 +434,7 @@ class Project:
                     continue
                 dump[table] = {
                     "columns": [
-                        (c["name"], str(c["type"]), c["nullable"])
-                        for c in insp.get_columns(table)
+                        (c["name"], str(c["type"]), c["nullable"]) for c in insp.get_columns(table)
                     ],
                     "indexes": sorted(
                         (i["name"] or "", tuple(i["column_names"]), bool(i["unique"]))
@@ -438,8 +442,11 @@ class Project:
                     ),
                     "uniques": self._uniques(insp, table),
                     "fks": sorted(
-                        (tuple(f["constrained_columns"]), f["referred_table"],
-                         tuple(f["referred_columns"]))
+                        (
+                            tuple(f["constrained_columns"]),
+                            f["referred_table"],
+                            tuple(f["referred_columns"]),
+                        )
                         for f in insp.get_foreign_keys(table)
                     ),
                     "checks": sorted(c["name"] or "" for c in insp.get_check_constraints(table)),
@@ -478,8 +485,13 @@ def _pg_admin() -> Any:
     import psycopg
 
     return psycopg.connect(
-        host=PG["HOST"], port=PG["PORT"], user=PG["USER"], password=PG["PASSWORD"] or None,
-        dbname="postgres", autocommit=True, connect_timeout=10,
+        host=PG["HOST"],
+        port=PG["PORT"],
+        user=PG["USER"],
+        password=PG["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+        connect_timeout=10,
     )
 
 
@@ -487,7 +499,10 @@ def _my_admin() -> Any:
     import MySQLdb
 
     return MySQLdb.connect(
-        host=MY["HOST"], port=int(MY["PORT"]), user=MY["USER"], password=MY["PASSWORD"],
+        host=MY["HOST"],
+        port=int(MY["PORT"]),
+        user=MY["USER"],
+        password=MY["PASSWORD"],
         connect_timeout=10,
     )
 
@@ -521,8 +536,3 @@ def project_fixture(
     finally:
         proj.close()
         dropped_databases.append(_DROPS.submit(proj.drop_database))
-
-
-def names(sql: str) -> str:
-    """Collapse whitespace (for comparing SQL)."""
-    return re.sub(r"\s+", " ", sql).strip()

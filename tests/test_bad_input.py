@@ -70,7 +70,11 @@ def test_unreachable_server(server: str, fmt: str) -> None:
     port = closed_port()
     started = time.monotonic()
     done = run_manage(
-        "--check", "--format", fmt, "--database", server,
+        "--check",
+        "--format",
+        fmt,
+        "--database",
+        server,
         timeout=60,
         **{f"{prefix}_PORT": str(port), f"{prefix}_PASSWORD": SECRET, f"{prefix}_USER": "djm_user"},
     )

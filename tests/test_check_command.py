@@ -13,8 +13,17 @@ from .conftest import qn, run_sql
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
 
 SPEC_DISCREPANCY_KEYS = {
-    "kind", "table", "column", "columns", "name", "app_label", "model", "field",
-    "expected", "actual", "message",
+    "kind",
+    "table",
+    "column",
+    "columns",
+    "name",
+    "app_label",
+    "model",
+    "field",
+    "expected",
+    "actual",
+    "message",
 }
 SPEC_DATABASE_KEYS = {"alias", "vendor", "in_sync", "discrepancies", "actions"}
 
@@ -57,7 +66,9 @@ def test_call_command_exit_status(alias: str, fresh_app) -> None:
     fresh_app("drift")
     code, out, _ = call("--check", "--database", alias, "drift")
     assert code == 0
-    assert out.strip().splitlines() == [f"No schema drift on '{alias}' ({connections[alias].vendor})."]
+    assert out.strip().splitlines() == [
+        f"No schema drift on '{alias}' ({connections[alias].vendor})."
+    ]
     drop_isbn(alias)
     code, out, _ = call("--check", "--database", alias, "drift")
     assert code == 1

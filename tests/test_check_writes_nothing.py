@@ -55,7 +55,7 @@ def damage(alias: str) -> None:
     q = lambda name: qn(alias, name)  # noqa: E731
     run_sql(
         alias,
-        f"INSERT INTO {q('drift_author')} ({q('name')}, {q('email')}) VALUES ('Ann', 'ann@example.com')",
+        f"INSERT INTO {q('drift_author')} ({q('name')}, {q('email')}) VALUES ('A', 'a@b.example')",
         f"ALTER TABLE {q('drift_book')} DROP COLUMN {q('isbn')}",
         f"DROP TABLE {q('drift_book_authors')}",
         f"DROP TABLE {q('drift_shelf')}",

@@ -32,7 +32,16 @@ def test_extra_column(alias: str, fresh_app) -> None:
     )
     report = djmigrator.compare(alias, ["drift"])
     assert rows(report) == [
-        ("extra_column", "drift_book", "legacy_code", ("legacy_code",), None, "drift", "Book", None),
+        (
+            "extra_column",
+            "drift_book",
+            "legacy_code",
+            ("legacy_code",),
+            None,
+            "drift",
+            "Book",
+            None,
+        ),
     ]
     d = report.discrepancies[0]
     assert d.expected is None
@@ -48,5 +57,14 @@ def test_extra_column_on_auto_created_m2m_table(alias: str, fresh_app) -> None:
     )
     report = djmigrator.compare(alias, ["drift"])
     assert rows(report) == [
-        ("extra_column", "drift_book_authors", "position", ("position",), None, "drift", "Book", "authors"),
+        (
+            "extra_column",
+            "drift_book_authors",
+            "position",
+            ("position",),
+            None,
+            "drift",
+            "Book",
+            "authors",
+        ),
     ]

@@ -11,7 +11,9 @@ from .drift_helpers import constraint_name, replace_once, rows, sqlite_rebuild, 
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
 
-AUTHOR_FK = '"author_id" bigint NOT NULL REFERENCES "drift_author" ("id") DEFERRABLE INITIALLY DEFERRED'
+AUTHOR_FK = (
+    '"author_id" bigint NOT NULL REFERENCES "drift_author" ("id") DEFERRABLE INITIALLY DEFERRED'
+)
 
 
 def drop_fk(alias: str, table: str, column: str, sqlite_old: str, sqlite_new: str) -> None:
@@ -40,31 +42,69 @@ def test_dropped_foreign_key(alias: str, fresh_app) -> None:
     drop_fk(alias, "drift_book", "author_id", AUTHOR_FK, '"author_id" bigint NOT NULL')
     report = djmigrator.compare(alias, ["drift"])
     assert rows(report) == [
-        ("missing_foreign_key", "drift_book", None, ("author_id",), None, "drift", "Book", "author"),
+        (
+            "missing_foreign_key",
+            "drift_book",
+            None,
+            ("author_id",),
+            None,
+            "drift",
+            "Book",
+            "author",
+        ),
     ]
-    assert report.discrepancies[0].expected == "FOREIGN KEY (author_id) REFERENCES drift_author (id)"
+    assert (
+        report.discrepancies[0].expected == "FOREIGN KEY (author_id) REFERENCES drift_author (id)"
+    )
 
 
 def test_dropped_foreign_key_of_auto_created_m2m_table(alias: str, fresh_app) -> None:
     fresh_app("drift")
     drop_fk(
-        alias, "drift_book_authors", "book_id",
+        alias,
+        "drift_book_authors",
+        "book_id",
         '"book_id" bigint NOT NULL REFERENCES "drift_book" ("id") DEFERRABLE INITIALLY DEFERRED',
         '"book_id" bigint NOT NULL',
     )
     report = djmigrator.compare(alias, ["drift"])
     assert rows(report) == [
-        ("missing_foreign_key", "drift_book_authors", None, ("book_id",), None, "drift", "Book", "authors"),
+        (
+            "missing_foreign_key",
+            "drift_book_authors",
+            None,
+            ("book_id",),
+            None,
+            "drift",
+            "Book",
+            "authors",
+        ),
     ]
 
 
 def test_extra_foreign_key(alias: str, fresh_app) -> None:
     fresh_app("drift")
-    add_fk(alias, "drift_book", "editor_ref", "drift_book_editor_fk", "drift_author", '"editor_ref" bigint NULL')
+    add_fk(
+        alias,
+        "drift_book",
+        "editor_ref",
+        "drift_book_editor_fk",
+        "drift_author",
+        '"editor_ref" bigint NULL',
+    )
     name = None if vendor(alias) == "sqlite" else "drift_book_editor_fk"  # SQLite FKs have no name
     report = djmigrator.compare(alias, ["drift"])
     assert rows(report) == [
-        ("extra_foreign_key", "drift_book", None, ("editor_ref",), name, "drift", "Book", "editor_ref"),
+        (
+            "extra_foreign_key",
+            "drift_book",
+            None,
+            ("editor_ref",),
+            name,
+            "drift",
+            "Book",
+            "editor_ref",
+        ),
     ]
     assert report.discrepancies[0].actual == "FOREIGN KEY (editor_ref) REFERENCES drift_author (id)"
 
@@ -73,11 +113,27 @@ def test_foreign_key_to_another_table(alias: str, fresh_app) -> None:
     """Same column, other target: the models' FK is missing, the live one extra."""
     fresh_app("drift")
     drop_fk(alias, "drift_book", "author_id", AUTHOR_FK, '"author_id" bigint NOT NULL')
-    add_fk(alias, "drift_book", "author_id", "drift_book_author_shelf", "drift_shelf", '"author_id" bigint NOT NULL')
+    add_fk(
+        alias,
+        "drift_book",
+        "author_id",
+        "drift_book_author_shelf",
+        "drift_shelf",
+        '"author_id" bigint NOT NULL',
+    )
     name = None if vendor(alias) == "sqlite" else "drift_book_author_shelf"
     report = djmigrator.compare(alias, ["drift"])
     assert rows(report) == [
-        ("missing_foreign_key", "drift_book", None, ("author_id",), None, "drift", "Book", "author"),
+        (
+            "missing_foreign_key",
+            "drift_book",
+            None,
+            ("author_id",),
+            None,
+            "drift",
+            "Book",
+            "author",
+        ),
         ("extra_foreign_key", "drift_book", None, ("author_id",), name, "drift", "Book", "author"),
     ]
     assert report.discrepancies[1].actual == "FOREIGN KEY (author_id) REFERENCES drift_shelf (id)"

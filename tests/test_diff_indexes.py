@@ -11,7 +11,7 @@ import pytest
 import djmigrator
 
 from .conftest import qn, run_sql
-from .drift_helpers import constraint_names, rows, vendor
+from .drift_helpers import constraint_names, create_index, rows, vendor
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
 
@@ -32,7 +32,16 @@ def test_dropped_meta_index(alias: str, fresh_app) -> None:
     drop_index(alias, "drift_book", "drift_book_pages_title")
     report = djmigrator.compare(alias, ["drift"])
     assert rows(report) == [
-        ("missing_index", "drift_book", None, ("pages", "title"), "drift_book_pages_title", "drift", "Book", None),
+        (
+            "missing_index",
+            "drift_book",
+            None,
+            ("pages", "title"),
+            "drift_book_pages_title",
+            "drift",
+            "Book",
+            None,
+        ),
     ]
 
 
@@ -68,26 +77,52 @@ def test_dropped_index_on_auto_created_m2m_table(alias: str, fresh_app) -> None:
     drop_index(alias, "drift_book_authors", name)
     report = djmigrator.compare(alias, ["drift"])
     assert rows(report) == [
-        ("missing_index", "drift_book_authors", None, ("author_id",), name, "drift", "Book", "authors"),
+        (
+            "missing_index",
+            "drift_book_authors",
+            None,
+            ("author_id",),
+            name,
+            "drift",
+            "Book",
+            "authors",
+        ),
     ]
 
 
 def test_extra_index(alias: str, fresh_app) -> None:
     fresh_app("drift")
-    run_sql(alias, f"CREATE INDEX {qn(alias, 'drift_book_isbn_extra')} ON {qn(alias, 'drift_book')} ({qn(alias, 'isbn')})")
+    create_index(alias, "drift_book_isbn_extra", "drift_book", ["isbn"])
     report = djmigrator.compare(alias, ["drift"])
     assert rows(report) == [
-        ("extra_index", "drift_book", None, ("isbn",), "drift_book_isbn_extra", "drift", "Book", "isbn"),
+        (
+            "extra_index",
+            "drift_book",
+            None,
+            ("isbn",),
+            "drift_book_isbn_extra",
+            "drift",
+            "Book",
+            "isbn",
+        ),
     ]
 
 
 def test_extra_multi_column_index(alias: str, fresh_app) -> None:
     fresh_app("drift")
-    cols = f"{qn(alias, 'isbn')}, {qn(alias, 'pages')}"
-    run_sql(alias, f"CREATE INDEX {qn(alias, 'drift_book_isbn_pages')} ON {qn(alias, 'drift_book')} ({cols})")
+    create_index(alias, "drift_book_isbn_pages", "drift_book", ["isbn", "pages"])
     report = djmigrator.compare(alias, ["drift"])
     assert rows(report) == [
-        ("extra_index", "drift_book", None, ("isbn", "pages"), "drift_book_isbn_pages", "drift", "Book", None),
+        (
+            "extra_index",
+            "drift_book",
+            None,
+            ("isbn", "pages"),
+            "drift_book_isbn_pages",
+            "drift",
+            "Book",
+            None,
+        ),
     ]
 
 
@@ -95,18 +130,34 @@ def test_index_with_columns_in_another_order(alias: str, fresh_app) -> None:
     """(title, pages) is not the models' (pages, title): one missing, one extra."""
     fresh_app("drift")
     drop_index(alias, "drift_book", "drift_book_pages_title")
-    cols = f"{qn(alias, 'title')}, {qn(alias, 'pages')}"
-    run_sql(alias, f"CREATE INDEX {qn(alias, 'drift_book_pages_title')} ON {qn(alias, 'drift_book')} ({cols})")
+    create_index(alias, "drift_book_pages_title", "drift_book", ["title", "pages"])
     report = djmigrator.compare(alias, ["drift"])
     assert rows(report) == [
-        ("missing_index", "drift_book", None, ("pages", "title"), "drift_book_pages_title", "drift", "Book", None),
-        ("extra_index", "drift_book", None, ("title", "pages"), "drift_book_pages_title", "drift", "Book", None),
+        (
+            "missing_index",
+            "drift_book",
+            None,
+            ("pages", "title"),
+            "drift_book_pages_title",
+            "drift",
+            "Book",
+            None,
+        ),
+        (
+            "extra_index",
+            "drift_book",
+            None,
+            ("title", "pages"),
+            "drift_book_pages_title",
+            "drift",
+            "Book",
+            None,
+        ),
     ]
 
 
 def test_renamed_index_is_not_drift(alias: str, fresh_app) -> None:
     fresh_app("drift")
     drop_index(alias, "drift_book", "drift_book_pages_title")
-    cols = f"{qn(alias, 'pages')}, {qn(alias, 'title')}"
-    run_sql(alias, f"CREATE INDEX {qn(alias, 'some_other_name')} ON {qn(alias, 'drift_book')} ({cols})")
+    create_index(alias, "some_other_name", "drift_book", ["pages", "title"])
     assert rows(djmigrator.compare(alias, ["drift"])) == []

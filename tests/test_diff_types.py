@@ -12,7 +12,9 @@ from .drift_helpers import replace_once, rows, sqlite_rebuild, vendor
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
 
 
-def alter_column(alias: str, table: str, column: str, old: str, new: str, mysql: str, pg: str) -> None:
+def alter_column(
+    alias: str, table: str, column: str, old: str, new: str, mysql: str, pg: str
+) -> None:
     """Change one column's definition: SQLite ``old`` -> ``new`` in the CREATE
     TABLE text, MySQL ``MODIFY column <mysql>``, PostgreSQL ``ALTER COLUMN <pg>``."""
     if vendor(alias) == "sqlite":
@@ -26,9 +28,13 @@ def alter_column(alias: str, table: str, column: str, old: str, new: str, mysql:
 def test_varchar_length(alias: str, fresh_app) -> None:
     fresh_app("drift")
     alter_column(
-        alias, "drift_author", "name",
-        '"name" varchar(100) NOT NULL', '"name" varchar(150) NOT NULL',
-        mysql="varchar(150) NOT NULL", pg="TYPE varchar(150)",
+        alias,
+        "drift_author",
+        "name",
+        '"name" varchar(100) NOT NULL',
+        '"name" varchar(150) NOT NULL',
+        mysql="varchar(150) NOT NULL",
+        pg="TYPE varchar(150)",
     )
     report = djmigrator.compare(alias, ["drift"])
     assert rows(report) == [
@@ -42,9 +48,13 @@ def test_varchar_length(alias: str, fresh_app) -> None:
 def test_integer_to_bigint(alias: str, fresh_app) -> None:
     fresh_app("drift")
     alter_column(
-        alias, "drift_book", "pages",
-        '"pages" integer NOT NULL', '"pages" bigint NOT NULL',
-        mysql="bigint NOT NULL", pg="TYPE bigint",
+        alias,
+        "drift_book",
+        "pages",
+        '"pages" integer NOT NULL',
+        '"pages" bigint NOT NULL',
+        mysql="bigint NOT NULL",
+        pg="TYPE bigint",
     )
     report = djmigrator.compare(alias, ["drift"])
     assert rows(report) == [
@@ -58,13 +68,26 @@ def test_integer_to_bigint(alias: str, fresh_app) -> None:
 def test_not_null_column_made_nullable(alias: str, fresh_app) -> None:
     fresh_app("drift")
     alter_column(
-        alias, "drift_author", "name",
-        '"name" varchar(100) NOT NULL', '"name" varchar(100) NULL',
-        mysql="varchar(100) NULL", pg="DROP NOT NULL",
+        alias,
+        "drift_author",
+        "name",
+        '"name" varchar(100) NOT NULL',
+        '"name" varchar(100) NULL',
+        mysql="varchar(100) NULL",
+        pg="DROP NOT NULL",
     )
     report = djmigrator.compare(alias, ["drift"])
     assert rows(report) == [
-        ("nullability_mismatch", "drift_author", "name", ("name",), None, "drift", "Author", "name"),
+        (
+            "nullability_mismatch",
+            "drift_author",
+            "name",
+            ("name",),
+            None,
+            "drift",
+            "Author",
+            "name",
+        ),
     ]
     d = report.discrepancies[0]
     assert (d.expected, d.actual) == ("NOT NULL", "NULL")
@@ -73,9 +96,13 @@ def test_not_null_column_made_nullable(alias: str, fresh_app) -> None:
 def test_nullable_column_made_not_null(alias: str, fresh_app) -> None:
     fresh_app("drift")
     alter_column(
-        alias, "drift_book", "isbn",
-        '"isbn" varchar(20) NULL', '"isbn" varchar(20) NOT NULL',
-        mysql="varchar(20) NOT NULL", pg="SET NOT NULL",
+        alias,
+        "drift_book",
+        "isbn",
+        '"isbn" varchar(20) NULL',
+        '"isbn" varchar(20) NOT NULL',
+        mysql="varchar(20) NOT NULL",
+        pg="SET NOT NULL",
     )
     report = djmigrator.compare(alias, ["drift"])
     assert rows(report) == [

@@ -4,13 +4,12 @@ spellings of an extra one (a UNIQUE constraint, a unique index)."""
 from __future__ import annotations
 
 import pytest
-
 from django.db import connections
 
 import djmigrator
 
 from .conftest import qn, run_sql
-from .drift_helpers import constraint_name, replace_once, rows, sqlite_rebuild, vendor
+from .drift_helpers import constraint_name, create_index, replace_once, rows, sqlite_rebuild, vendor
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
 
@@ -43,11 +42,14 @@ def test_dropped_unique_field(alias: str, fresh_app) -> None:
     fresh_app("drift")
     if vendor(alias) == "sqlite":  # an inline UNIQUE: only a rebuild removes it
         sqlite_rebuild(
-            alias, "drift_author",
+            alias,
+            "drift_author",
             replace_once('"email" varchar(200) NOT NULL UNIQUE', '"email" varchar(200) NOT NULL'),
         )
     else:
-        drop_unique(alias, "drift_author", constraint_name(alias, "drift_author", ["email"], unique=True))
+        drop_unique(
+            alias, "drift_author", constraint_name(alias, "drift_author", ["email"], unique=True)
+        )
     report = djmigrator.compare(alias, ["drift"])
     assert rows(report) == [
         ("missing_unique", "drift_author", None, ("email",), None, "drift", "Author", "email"),
@@ -70,9 +72,18 @@ def test_dropped_unique_of_auto_created_m2m_table(alias: str, fresh_app) -> None
     if vendor(alias) == "mysql":
         # InnoDB uses this index for the book_id foreign key: give it another
         # first, as a user would have to.
-        run_sql(alias, f"CREATE INDEX {qn(alias, 'drift_book_authors_book_idx')} ON {qn(alias, 'drift_book_authors')} ({qn(alias, 'book_id')})")
+        create_index(alias, "drift_book_authors_book_idx", "drift_book_authors", ["book_id"])
         expected_extra = [
-            ("extra_index", "drift_book_authors", None, ("book_id",), "drift_book_authors_book_idx", "drift", "Book", "authors"),
+            (
+                "extra_index",
+                "drift_book_authors",
+                None,
+                ("book_id",),
+                "drift_book_authors_book_idx",
+                "drift",
+                "Book",
+                "authors",
+            ),
         ]
     else:
         expected_extra = []
@@ -80,25 +91,50 @@ def test_dropped_unique_of_auto_created_m2m_table(alias: str, fresh_app) -> None
     report = djmigrator.compare(alias, ["drift"])
     assert rows(report) == [
         *expected_extra,
-        ("missing_unique", "drift_book_authors", None, ("book_id", "author_id"), name, "drift", "Book", "authors"),
+        (
+            "missing_unique",
+            "drift_book_authors",
+            None,
+            ("book_id", "author_id"),
+            name,
+            "drift",
+            "Book",
+            "authors",
+        ),
     ]
 
 
 def test_extra_unique_index(alias: str, fresh_app) -> None:
     fresh_app("drift")
-    run_sql(alias, f"CREATE UNIQUE INDEX {qn(alias, 'drift_book_isbn_uniq')} ON {qn(alias, 'drift_book')} ({qn(alias, 'isbn')})")
+    create_index(alias, "drift_book_isbn_uniq", "drift_book", ["isbn"], unique=True)
     report = djmigrator.compare(alias, ["drift"])
     assert rows(report) == [
-        ("extra_unique", "drift_book", None, ("isbn",), "drift_book_isbn_uniq", "drift", "Book", "isbn"),
+        (
+            "extra_unique",
+            "drift_book",
+            None,
+            ("isbn",),
+            "drift_book_isbn_uniq",
+            "drift",
+            "Book",
+            "isbn",
+        ),
     ]
 
 
 def test_extra_unique_constraint(alias: str, fresh_app) -> None:
     fresh_app("drift")
     if vendor(alias) == "sqlite":
-        sqlite_rebuild(alias, "drift_book", replace_once('"editor_ref" bigint NULL', '"editor_ref" bigint NULL UNIQUE'))
+        sqlite_rebuild(
+            alias,
+            "drift_book",
+            replace_once('"editor_ref" bigint NULL', '"editor_ref" bigint NULL UNIQUE'),
+        )
     else:
-        run_sql(alias, f"ALTER TABLE {qn(alias, 'drift_book')} ADD CONSTRAINT {qn(alias, 'drift_book_editor_uniq')} UNIQUE ({qn(alias, 'editor_ref')})")
+        table, name, column = (
+            qn(alias, n) for n in ("drift_book", "drift_book_editor_uniq", "editor_ref")
+        )
+        run_sql(alias, f"ALTER TABLE {table} ADD CONSTRAINT {name} UNIQUE ({column})")
     name = unique_name(alias, "drift_book", "editor_ref")
     report = djmigrator.compare(alias, ["drift"])
     assert rows(report) == [
@@ -108,9 +144,17 @@ def test_extra_unique_constraint(alias: str, fresh_app) -> None:
 
 def test_extra_multi_column_unique(alias: str, fresh_app) -> None:
     fresh_app("drift")
-    cols = f"{qn(alias, 'isbn')}, {qn(alias, 'author_id')}"
-    run_sql(alias, f"CREATE UNIQUE INDEX {qn(alias, 'drift_book_isbn_author')} ON {qn(alias, 'drift_book')} ({cols})")
+    create_index(alias, "drift_book_isbn_author", "drift_book", ["isbn", "author_id"], unique=True)
     report = djmigrator.compare(alias, ["drift"])
     assert rows(report) == [
-        ("extra_unique", "drift_book", None, ("isbn", "author_id"), "drift_book_isbn_author", "drift", "Book", None),
+        (
+            "extra_unique",
+            "drift_book",
+            None,
+            ("isbn", "author_id"),
+            "drift_book_isbn_author",
+            "drift",
+            "Book",
+            None,
+        ),
     ]

@@ -62,9 +62,7 @@ def test_adopt_legacy_database(project: Project) -> None:
     assert project.migration_files("shop") == ["0001_initial"]
     assert project.history("shop") == [("shop", "0001_initial")]
     assert project.rows("SELECT id, name, email FROM shop_customer ORDER BY id") == customers
-    assert project.rows(
-        "SELECT id, customer_id, total, note FROM shop_order ORDER BY id"
-    ) == orders
+    assert project.rows("SELECT id, customer_id, total, note FROM shop_order ORDER BY id") == orders
     project.assert_django_clean()
 
     again = project.sync()

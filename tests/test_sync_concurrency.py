@@ -4,7 +4,9 @@ the work is done once, no row is lost."""
 
 from __future__ import annotations
 
+import fcntl
 import json
+from contextlib import ExitStack
 
 from .synctools import Project, Result, dropped_databases_fixture, project_fixture  # noqa: F401
 
@@ -55,3 +57,29 @@ def test_two_syncs_at_once(project: Project) -> None:
     assert project.rows("SELECT id, name FROM club_team ORDER BY id") == [(1, "Reds"), (2, "Blues")]
     assert project.columns("club_player") == ["id", "number", "team_id"]
     project.assert_django_clean()
+
+
+def test_sync_gives_up_while_another_holds_the_lock(project: Project) -> None:
+    from djmigrator.locks import LOCK_NAME, _pg_key
+
+    project.app("club", MODELS)
+    project.settings(LOCK_TIMEOUT=1)
+    name = f"{LOCK_NAME}:{project.database['NAME']}"
+    with ExitStack() as held:  # another sync, as the lock sees it
+        if project.vendor == "postgresql":
+            project.execute(f"SELECT pg_advisory_lock({_pg_key(name)})")
+        elif project.vendor == "mysql":
+            assert project.rows(f"SELECT GET_LOCK('{name[:64]}', 0)") == [(1,)]
+        else:
+            handle = held.enter_context(open(f"{project.database['NAME']}.djmigrator.lock", "a+"))
+            fcntl.flock(handle, fcntl.LOCK_EX)
+
+        result = project.sync()
+
+    assert result.code == 2, str(result)
+    assert result.out == ""
+    assert result.err.strip() == (
+        f"CommandError: {LOCK_MESSAGE} (waited 1s); try again when it has finished."
+    )
+    assert project.migration_files("club") == []
+    assert project.tables() <= {"django_migrations"}

@@ -63,7 +63,11 @@ def test_dry_run_changes_nothing_and_lists_every_action(project: Project) -> Non
     project.app(
         "shop",
         MODELS,
-        {"0001_initial": INITIAL, "0002_a": _add("a", "0001_initial"), "0003_b": _add("b", "0002_a")},
+        {
+            "0001_initial": INITIAL,
+            "0002_a": _add("a", "0001_initial"),
+            "0003_b": _add("b", "0002_a"),
+        },
     )
     project.migrate("shop", "0001")
     project.execute(
@@ -77,10 +81,15 @@ def test_dry_run_changes_nothing_and_lists_every_action(project: Project) -> Non
     indexes = [n for n, cols, _ in project.schema_of("shop_tag")["indexes"] if cols == ("label",)]
     assert len(indexes) == (2 if project.vendor == "postgresql" else 1), indexes
     for index in indexes:
-        project.execute(f"DROP INDEX {index}" + (" ON shop_tag" if project.vendor == "mysql" else ""))
-    before = (project.schema(), project.file_hashes(), project.history(), project.rows(
-        "SELECT id, name, a FROM shop_item ORDER BY id"
-    ))
+        project.execute(
+            f"DROP INDEX {index}" + (" ON shop_tag" if project.vendor == "mysql" else "")
+        )
+    before = (
+        project.schema(),
+        project.file_hashes(),
+        project.history(),
+        project.rows("SELECT id, name, a FROM shop_item ORDER BY id"),
+    )
 
     dry = project.sync("--dry-run")
 
@@ -102,9 +111,12 @@ def test_dry_run_changes_nothing_and_lists_every_action(project: Project) -> Non
     for action in actions[4:]:
         sql = " ".join(action["sql"]).lower()
         assert "create index" in sql and "shop_tag" in sql and "label" in sql, action
-    after = (project.schema(), project.file_hashes(), project.history(), project.rows(
-        "SELECT id, name, a FROM shop_item ORDER BY id"
-    ))
+    after = (
+        project.schema(),
+        project.file_hashes(),
+        project.history(),
+        project.rows("SELECT id, name, a FROM shop_item ORDER BY id"),
+    )
     assert after == before
     assert project.migration_files("shop") == ["0001_initial", "0002_a", "0003_b"]
 
@@ -115,7 +127,12 @@ def test_dry_run_changes_nothing_and_lists_every_action(project: Project) -> Non
     assert real.report["in_sync"] is True, real.report["discrepancies"]
     assert real.actions == dry.actions
     assert project.migration_files("shop") == ["0001_initial", "0002_a", "0003_b", "0004_item_c"]
-    assert [n for _, n in project.history("shop")] == ["0001_initial", "0002_a", "0003_b", "0004_item_c"]
+    assert [n for _, n in project.history("shop")] == [
+        "0001_initial",
+        "0002_a",
+        "0003_b",
+        "0004_item_c",
+    ]
     assert project.rows("SELECT id, name, a, b, c FROM shop_item ORDER BY id") == [
         (1, "one", 5, None, None),
         (2, "two", 5, None, None),

@@ -19,8 +19,20 @@ AUTO = (
 
 #: Person's auxiliary integer columns, one per operation that needs a column.
 AUX = [
-    "ix_p", "ix_a", "rmix_p", "rmix_a", "rnix_p", "rnix_a", "uq_p", "uq_a",
-    "ck_p", "ck_a", "rmuq_p", "rmuq_a", "rmck_p", "rmck_a",
+    "ix_p",
+    "ix_a",
+    "rmix_p",
+    "rmix_a",
+    "rnix_p",
+    "rnix_a",
+    "uq_p",
+    "uq_a",
+    "ck_p",
+    "ck_a",
+    "rmuq_p",
+    "rmuq_a",
+    "rmck_p",
+    "rmck_a",
 ]
 
 INITIAL = f"""
@@ -249,7 +261,14 @@ def test_every_operation_present_or_absent(project: Project) -> None:
     assert project.file_hashes() == files
 
     tables = project.tables()
-    assert {"ops_newp", "ops_newa", "ops_renp", "ops_rena", "ops_tabp_moved", "ops_taba_moved"} <= tables
+    assert {
+        "ops_newp",
+        "ops_newa",
+        "ops_renp",
+        "ops_rena",
+        "ops_tabp_moved",
+        "ops_taba_moved",
+    } <= tables
     assert not {"ops_gonep", "ops_gonea", "ops_oldp", "ops_olda", "ops_tabp", "ops_taba"} & tables
     for table in ("ops_renp", "ops_rena", "ops_tabp_moved", "ops_taba_moved"):
         assert project.rows(f"SELECT id, x FROM {table} ORDER BY id") == [(1, 11), (2, 22)], table

@@ -120,6 +120,11 @@ class PgTagged(models.Model):
     owner = models.ForeignKey(PgFields, on_delete=models.CASCADE)
     others = models.ManyToManyField(PgFields, related_name="tagged_by")
     codes = ArrayField(models.CharField(max_length=10, unique=False), default=list)
+    long_ref = models.ForeignKey(
+        "ModelWithAVeryLongNameThatPostgresTruncatesToSixtyThreeBytes",
+        null=True,
+        on_delete=models.CASCADE,
+    )
 
     class Meta:
         required_db_vendor = "postgresql"
@@ -139,11 +144,12 @@ class PgUnlimited(models.Model):
 class ModelWithAVeryLongNameThatPostgresTruncatesToSixtyThreeBytes(models.Model):
     """Its table name is longer than PostgreSQL's 63-byte identifiers: Django
     shortens names by the *default* alias's limit (SQLite's: none), PostgreSQL
-    then truncates the table name itself.  (An M2M here cannot be created: its
-    table name truncates to the same 63 bytes.)"""
+    then truncates the table name itself.  Django cannot create an M2M here (its
+    table name truncates to the same 63 bytes), and its ``flush`` skips this
+    table (so no FK from it: flushing the referenced table would fail).
+    """
 
     name = models.CharField(max_length=10, db_index=True)
-    tag = models.ForeignKey(PgUnlimited, to_field="code", on_delete=models.CASCADE)
 
     class Meta:
         required_db_vendor = "postgresql"
