@@ -159,10 +159,12 @@ class Vendor:
             and isinstance(expected.type, sa.Integer)
             and isinstance(live.type, sa.Integer)
         ):
+            live_text = self.live_type_text(ctx, table.name, live)
+            model_text = expected.info.get("django_type", "")
             return (
-                f"{table.name}.{expected.name}: auto-created many-to-many table keeps "
-                f"its {self.live_type_text(ctx, table.name, live)} id while "
-                "DEFAULT_AUTO_FIELD says otherwise (Django ticket #32674); not drift"
+                f"{table.name}.{expected.name}: the id of this auto-created many-to-many "
+                f"table is {live_text}, the models say {model_text}; Django does not "
+                "migrate it when the auto field changes (ticket #32674); not drift"
             )
         return None
 
