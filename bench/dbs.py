@@ -131,7 +131,7 @@ def clean(vendors: list[str]) -> list[str]:
             for name in bench_databases(vendor):
                 drop(vendor, name)
                 dropped.append(f"{vendor}:{name}")
-        for stamp in CACHE_DIR.glob(f"*/.db-{vendor}"):
+        for stamp in CACHE_DIR.glob(f"*/.db-{vendor}*"):
             stamp.unlink()
     return dropped
 
@@ -160,25 +160,35 @@ def migrate(project: Path, vendor: str, name: str, timeout: float) -> None:
     )
 
 
-def ensure(project: Path, n: int, vendor: str, timeout: float, log: Any) -> None:
-    """The migrated and the legacy database of ``n`` on ``vendor``, built if absent."""
-    stamp = project / f".db-{vendor}"
-    main, legacy = db_name(n, vendor), db_name(n, vendor, legacy=True)
-    if stamp.is_file() and stamp.read_text().strip() == GENERATOR_VERSION:
-        if exists(vendor, main) and exists(vendor, legacy):
-            return
-    log(f"building the {vendor} databases for N={n} (cached for later runs)")
-    for name in (main, legacy):
-        drop(vendor, name)
-    if vendor != "sqlite":
-        create(vendor, main)
-    migrate(project, vendor, main, timeout)
+def ensure(
+    project: Path, n: int, vendor: str, timeout: float, log: Any, legacy: bool = True
+) -> None:
+    """The migrated (and, with ``legacy``, the legacy) database of ``n``, built if absent."""
+    main, copy = db_name(n, vendor), db_name(n, vendor, legacy=True)
+    stamp, copy_stamp = project / f".db-{vendor}", project / f".db-{vendor}-legacy"
+    if not (_stamped(stamp) and exists(vendor, main)):
+        log(f"building the migrated {vendor} database for N={n} (cached for later runs)")
+        copy_stamp.unlink(missing_ok=True)
+        for name in (main, copy):
+            drop(vendor, name)
+        if vendor != "sqlite":
+            create(vendor, main)
+        migrate(project, vendor, main, timeout)
+        stamp.write_text(GENERATOR_VERSION + "\n")
+    if not legacy or (_stamped(copy_stamp) and exists(vendor, copy)):
+        return
+    log(f"building the legacy {vendor} copy for N={n} (cached for later runs)")
+    drop(vendor, copy)
     if vendor == "sqlite":
-        shutil.copyfile(main, legacy)
+        shutil.copyfile(main, copy)
     elif vendor == "postgresql":
-        create(vendor, legacy, template=main)
+        create(vendor, copy, template=main)
     else:  # MariaDB has no template databases: migrate a second one
-        create(vendor, legacy)
-        migrate(project, vendor, legacy, timeout)
-    empty_migrations(vendor, legacy)
-    stamp.write_text(GENERATOR_VERSION + "\n")
+        create(vendor, copy)
+        migrate(project, vendor, copy, timeout)
+    empty_migrations(vendor, copy)
+    copy_stamp.write_text(GENERATOR_VERSION + "\n")
+
+
+def _stamped(stamp: Path) -> bool:
+    return stamp.is_file() and stamp.read_text().strip() == GENERATOR_VERSION

@@ -46,7 +46,9 @@ def main(argv: list[str] | None = None) -> int:
         argv = argv[: argv.index("--")]
     args = parser.parse_args(argv)
     project = ensure_project(args.size)
-    dbs.ensure(project, args.size, args.vendor, 7200, lambda m: sys.stderr.write(m + "\n"))
+    dbs.ensure(
+        project, args.size, args.vendor, 7200, lambda m: sys.stderr.write(m + "\n"), args.legacy
+    )
     db = dbs.db_name(args.size, args.vendor, legacy=args.legacy)
     if args.legacy:
         dbs.empty_migrations(args.vendor, db)

@@ -86,6 +86,8 @@ class Sample:
     wall: float
     rss_kb: int
     status: int
+    #: user + system CPU seconds of the child (less sensitive to load than wall)
+    cpu: float = 0.0
 
 
 @dataclass
@@ -103,6 +105,10 @@ class Cell:
     @property
     def rss_mb(self) -> float:
         return statistics.median(s.rss_kb for s in self.samples) / 1024
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(s.cpu for s in self.samples)
 
     @property
     def statuses(self) -> list[int]:
@@ -141,7 +147,8 @@ def run_once(
         err.seek(0)
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
-    return Sample(wall, int(usage.ru_maxrss), proc.returncode), stdout, stderr
+    cpu = usage.ru_utime + usage.ru_stime
+    return Sample(wall, int(usage.ru_maxrss), proc.returncode, cpu), stdout, stderr
 
 
 def count_round_trips(project: Path, vendor: str, timeout: float) -> dict[str, Any]:
@@ -234,14 +241,17 @@ def print_vendor(n: int, vendor: str, cells: dict[str, Cell], trips: dict[str, A
     out = sys.stdout.write
     counts = "/".join(str(k) for k in sorted({len(c.samples) for c in cells.values()}))
     out(f"\nN={n}  {vendor}  (timed runs: {counts}; load {os.getloadavg()[0]:.2f})\n")
-    out(f"  {'command':<48} {'wall median':>11} {'min':>7} {'max':>7} {'peak RSS':>9}  exit\n")
+    out(
+        f"  {'command':<48} {'wall median':>11} {'min':>7} {'max':>7} {'CPU':>7}"
+        f" {'peak RSS':>9}  exit\n"
+    )
     for name, cell in cells.items():
         if not cell.samples:
             continue
         walls = [s.wall for s in cell.samples]
         out(
             f"  {COMMANDS[name].label:<48} {cell.wall:>9.2f} s {min(walls):>7.2f} "
-            f"{max(walls):>7.2f} {cell.rss_mb:>6.0f} MB  {cell.statuses}\n"
+            f"{max(walls):>7.2f} {cell.cpu:>7.2f} {cell.rss_mb:>6.0f} MB  {cell.statuses}\n"
         )
     if CHECK in cells:
         out(f"  check result: {_check_summary(cells[CHECK])}\n")
@@ -251,8 +261,8 @@ def print_vendor(n: int, vendor: str, cells: dict[str, Cell], trips: dict[str, A
         c, m = cells[CHECK], cells[MAKEMIGRATIONS]
         out(
             f"  check / makemigrations --check: wall {_ratio(c.wall, m.wall)} "
-            f"(target <= 1.0x at 1000), memory {_ratio(c.rss_mb, m.rss_mb)} "
-            "(target <= 1.5x at 2000)\n"
+            f"(target <= 1.0x at 1000), CPU {_ratio(c.cpu, m.cpu)}, "
+            f"memory {_ratio(c.rss_mb, m.rss_mb)} (target <= 1.5x at 2000)\n"
         )
     if CHECK in cells and MIGRATE_CHECK in cells:
         c, m = cells[CHECK], cells[MIGRATE_CHECK]
@@ -267,7 +277,8 @@ def print_vendor(n: int, vendor: str, cells: dict[str, Cell], trips: dict[str, A
         s, f = cells[SYNC], cells[FAKE_INITIAL]
         out(
             f"  sync / migrate --fake-initial: wall {_ratio(s.wall, f.wall)} "
-            f"(target <= 1.5x at 1000), memory {_ratio(s.rss_mb, f.rss_mb)}\n"
+            f"(target <= 1.5x at 1000), CPU {_ratio(s.cpu, f.cpu)}, "
+            f"memory {_ratio(s.rss_mb, f.rss_mb)}\n"
         )
     if trips:
         if "error" in trips:
@@ -301,6 +312,9 @@ def print_summary(results: dict[int, dict[str, dict[str, Any]]]) -> None:
                     f"check {w[CHECK]:.2f}s / makemigrations {w[MAKEMIGRATIONS]:.2f}s "
                     f"= {_ratio(w[CHECK], w[MAKEMIGRATIONS])}"
                 )
+            cpu = r.get("cpu", {})
+            if CHECK in cpu and MAKEMIGRATIONS in cpu:
+                parts.append(f"CPU {_ratio(cpu[CHECK], cpu[MAKEMIGRATIONS])}")
             if SYNC in w and FAKE_INITIAL in w:
                 parts.append(f"sync / fake-initial = {_ratio(w[SYNC], w[FAKE_INITIAL])}")
             rss = r["rss_mb"]
@@ -310,10 +324,11 @@ def print_summary(results: dict[int, dict[str, dict[str, Any]]]) -> None:
                 parts.append(f"round trips {r['round_trips']}")
             out("    " + "; ".join(parts) + "\n")
         checks = {n: r["wall"].get(CHECK) for n, r in rows}
+        cpus = {n: r.get("cpu", {}).get(CHECK) for n, r in rows}
         if checks.get(1000) and checks.get(2000):
             out(
                 f"    check at 2000 / check at 1000 = {_ratio(checks[2000], checks[1000])}"
-                " (target <= 2.2x)\n"
+                f" wall, {_ratio(cpus[2000] or 0, cpus[1000] or 0)} CPU (target <= 2.2x)\n"
             )
 
 
@@ -374,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
         results[n] = {}
         for vendor in vendors:
             started = time.perf_counter()
-            dbs.ensure(project, n, vendor, args.timeout, log)
+            dbs.ensure(project, n, vendor, args.timeout, log, legacy=SYNC in commands)
             log(f"N={n} {vendor}: databases ready ({time.perf_counter() - started:.1f}s); timing")
             cells = bench_vendor(
                 project, n, vendor, commands, args.runs, args.timeout, args.sync_runs
@@ -386,8 +401,10 @@ def main(argv: list[str] | None = None) -> int:
             results[n][vendor] = {
                 "wall": {k: c.wall for k, c in cells.items() if c.samples},
                 "rss_mb": {k: c.rss_mb for k, c in cells.items() if c.samples},
+                "cpu": {k: c.cpu for k, c in cells.items() if c.samples},
                 "samples": {
-                    k: [[s.wall, s.rss_kb, s.status] for s in c.samples] for k, c in cells.items()
+                    k: [[s.wall, s.cpu, s.rss_kb, s.status] for s in c.samples]
+                    for k, c in cells.items()
                 },
                 "check": _check_summary(cells[CHECK]),
                 "round_trips": trips.get("round_trips"),

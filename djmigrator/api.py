@@ -55,8 +55,10 @@ def _run_per_alias(aliases: list[str], fn: object) -> tuple[AliasReport, ...]:
     Django connections are per thread: each worker opens its own and closes it.
     """
     assert callable(fn)
-    if len(aliases) == 1:
-        return (fn(aliases[0]),)
+    if len(aliases) == 1 or any(connections[a].in_atomic_block for a in aliases):
+        # Inside the caller's atomic() only the caller's own connections see
+        # its uncommitted work: stay in this thread.
+        return tuple(fn(alias) for alias in aliases)
 
     def work(alias: str) -> AliasReport:
         try:

@@ -38,7 +38,11 @@ def check_drift(
     databases: Iterable[str] | None = None,
     **kwargs: Any,
 ) -> list[checks.CheckMessage]:
-    """Warn about schema drift on each alias ``check --database`` names."""
+    """Warn about schema drift on each alias ``check --database`` names.
+
+    Silent while migrations are unapplied on the alias: ``migrate`` runs the
+    database checks before applying them, and their effects are not drift.
+    """
     from .api import compare
     from .errors import DjmigratorError
 
@@ -46,6 +50,10 @@ def check_drift(
     messages: list[checks.CheckMessage] = []
     for alias in databases or ():
         try:
+            if _migrations_pending(alias):
+                # ``migrate`` runs this check before it applies them: their
+                # effects are not drift yet.
+                continue
             report = compare(alias, labels)
         except (DjmigratorError, DatabaseError) as exc:
             messages.append(
@@ -68,6 +76,14 @@ def check_drift(
                 )
             )
     return messages
+
+
+def _migrations_pending(alias: str) -> bool:
+    from django.db import connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connections[alias])
+    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
 
 
 def _owner(app_label: str | None, model: str | None) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Collection, Iterable
 from typing import Any
 
@@ -37,16 +38,24 @@ def compare_alias(
     connection = ensure_connected(alias)
     vendor = get_vendor(connection.vendor)
     registry = apps or global_apps
+    # A test mirror is a replica of another alias: it holds what the router
+    # sends to that alias, not what it would send to the mirror itself.
+    routing = (connection.settings_dict.get("TEST") or {}).get("MIRROR") or alias
+    ignore_patterns = list(conf.get("IGNORE_TABLES", alias))
+
+    def ignored(name: str) -> bool:
+        return any(fnmatch.fnmatchcase(name, pattern) for pattern in ignore_patterns)
+
     with sa_connection(alias) as sa_conn:
         ctx = CompareContext(alias, connection, sa_conn, vendor)
         expected = build_expected(
-            connection, registry, alias, only_tables=set(tables) if tables is not None else None
+            connection, registry, routing, only_tables=set(tables) if tables is not None else None
         )
         ctx.expected = expected
         metadata = expected.metadata
 
         selected = _selected_tables(expected.app_of_table, app_labels, tables)
-        selected = {t for t in selected if not conf.ignored_table(t, alias)}
+        selected = {t for t in selected if not ignored(t)}
         prefixes = tuple(f"{label}_" for label in app_labels or ())
         if report_extra_tables is None:
             report_extra_tables = tables is None
@@ -57,16 +66,14 @@ def compare_alias(
             if tables is not None and name in tables:
                 # a table the caller names is compared even without a model
                 # (a migration's DeleteModel): present means extra.
-                return name not in expected.ignored_tables and not conf.ignored_table(
-                    name, alias
-                )
+                return name not in expected.ignored_tables and not ignored(name)
             if (
                 not report_extra_tables
                 or name in expected.app_of_table
                 or name in expected.ignored_tables
                 or name in DJANGO_TABLES
                 or vendor.is_internal_table(name)
-                or conf.ignored_table(name, alias)
+                or ignored(name)
             ):
                 return False
             return app_labels is None or name.startswith(prefixes)

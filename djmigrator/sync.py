@@ -51,7 +51,10 @@ def sync(
     check_app_labels(labels)
     for alias in aliases:
         ensure_connected(alias)
-    new_migrations = _pending_migrations(labels, interactive and not dry_run)
+    # Mirrors (replicas) are compared only, and after their primaries are done.
+    primaries = [a for a in aliases if not _is_mirror(a)]
+    mirrors = [a for a in aliases if _is_mirror(a)]
+    new_migrations = _pending_migrations(labels, interactive and not dry_run) if primaries else {}
     written: list[Action] = []
     writer: _Writer | None = None
     if new_migrations is None or (new_migrations and interactive and not dry_run):
@@ -78,10 +81,15 @@ def sync(
             writer=writer,
         )
 
-    reports = [one(a) for a in aliases] if len(aliases) == 1 else list(_run_per_alias(aliases, one))
-    if writer is not None:
-        writer()  # e.g. only mirrors were synced: the files are still written
-    return Report(databases=tuple(reports))
+    by_alias = dict(zip(primaries, _run_per_alias(primaries, one))) if primaries else {}
+    by_alias.update({a: one(a) for a in mirrors})
+    if writer is not None and primaries:
+        writer()  # no migration needed applying: the files are still written
+    return Report(databases=tuple(by_alias[a] for a in aliases))
+
+
+def _is_mirror(alias: str) -> bool:
+    return bool((connections[alias].settings_dict.get("TEST") or {}).get("MIRROR"))
 
 
 # -- makemigrations --------------------------------------------------------

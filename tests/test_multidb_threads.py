@@ -50,11 +50,6 @@ def test_aliases_are_compared_concurrently(monkeypatch: pytest.MonkeyPatch) -> N
 
 @pytest.mark.skipif(len(ALIASES) < 2, reason="needs a second alias (DJM_TEST_DATABASES)")
 @pytest.mark.parametrize("where", [a for a in ALIASES if connections[a].vendor != "mysql"])
-@pytest.mark.xfail(
-    strict=True,
-    reason="api._run_per_alias compares in worker threads with new connections even when "
-    "the caller is inside atomic(): its uncommitted DDL is invisible there",
-)
 def test_uncommitted_ddl_of_the_caller_is_seen_with_several_aliases(
     where: str, fresh_app_on: Callable[[str, str], None]
 ) -> None:
