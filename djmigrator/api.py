@@ -18,7 +18,9 @@ from .errors import DjmigratorError
 from .report import AliasReport, Report
 
 
-def resolve_aliases(using: str | Sequence[str] | None = None, *, all_databases: bool = False) -> list[str]:
+def resolve_aliases(
+    using: str | Sequence[str] | None = None, *, all_databases: bool = False
+) -> list[str]:
     """The aliases to work on, checked against ``DATABASES``."""
     if all_databases:
         return list(connections.settings)

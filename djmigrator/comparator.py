@@ -86,8 +86,8 @@ def compare_alias(
             include_metadata_table=lambda name: name in selected,
         )
         found = to_discrepancies(ctx, metadata, diffs)
-    ignored = conf.ignored_kinds(alias)
-    kept = sorted((d for d in found if d.kind not in ignored), key=Discrepancy.sort_key)
+    ignored_kinds = conf.ignored_kinds(alias)
+    kept = sorted((d for d in found if d.kind not in ignored_kinds), key=Discrepancy.sort_key)
     return AliasReport(
         alias=alias,
         vendor=_vendor_label(connection),
@@ -114,7 +114,7 @@ def _resolve_types(ctx: CompareContext, tables: Iterable[Any]) -> None:
     columns = [c for t in tables for c in t.columns]
     specs = [(c.info["django_type"], c.info["collate_sql"]) for c in columns]
     resolved = ctx.vendor.resolve_types(ctx, specs)
-    for column, spec in zip(columns, specs):
+    for column, spec in zip(columns, specs, strict=True):
         type_ = resolved.get(spec)
         if type_ is not None:
             column.type = type_

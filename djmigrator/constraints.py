@@ -86,9 +86,7 @@ def _undirected(item: Any) -> Any:
 
 def _descending(element: Any) -> tuple[bool, ...]:
     exprs = getattr(element, "expressions", None) or ()
-    return tuple(
-        isinstance(e, UnaryExpression) and e.modifier is operators.desc_op for e in exprs
-    )
+    return tuple(isinstance(e, UnaryExpression) and e.modifier is operators.desc_op for e in exprs)
 
 
 def _dialect_option(element: Any, dialect: str, key: str) -> Any:

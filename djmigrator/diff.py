@@ -298,8 +298,7 @@ def _column_discrepancy(
         field=fld,
         actual=actual,
         message=(
-            f"{namer.label(table, field=fld) or table}: "
-            f"column {table}.{column.name} has no field"
+            f"{namer.label(table, field=fld) or table}: column {table}.{column.name} has no field"
         ),
     )
 

@@ -20,16 +20,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+
+# Importing the dialect registers the ``postgresql_*`` keyword arguments that
+# expected indexes carry (operator classes, access method).
+import sqlalchemy.dialects.postgresql
 from django.apps.registry import Apps
 from django.db import router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.backends.ddl_references import Columns, Statement
 from django.db.models import Field, Model, UniqueConstraint
-
-# Importing the dialect registers the ``postgresql_*`` keyword arguments that
-# expected indexes carry (operator classes, access method).
-import sqlalchemy.dialects.postgresql  # noqa: F401
 
 ModelType = type[Model]
 
@@ -86,9 +86,7 @@ def build_expected(
                 through: Any = m2m.remote_field.through
                 if through._meta.auto_created:
                     builder.add_model(through, owner=model, m2m_field=m2m)
-        elif not opts.managed or opts.proxy or opts.swapped or not opts.can_migrate(
-            connection
-        ):
+        elif not opts.managed or opts.proxy or opts.swapped or not opts.can_migrate(connection):
             schema.ignored_tables.add(builder.stored(opts.db_table))
             for m2m in opts.local_many_to_many:
                 schema.ignored_tables.add(builder.stored(m2m.m2m_db_table()))
@@ -104,7 +102,7 @@ def _owns_any(model: ModelType, tables: set[str]) -> bool:
 
 def _unquote(name: str) -> str:
     name = str(name)
-    if len(name) >= 2 and name[0] == name[-1] and name[0] in "\"`[":
+    if len(name) >= 2 and name[0] == name[-1] and name[0] in '"`[':
         return name[1:-1]
     return name
 

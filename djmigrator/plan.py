@@ -24,7 +24,7 @@ from .report import AliasReport
 APPLY, FAKE, PARTIAL, REFUSE, SKIP = "apply", "fake", "partial", "refuse", "skip"
 
 #: Operations whose partly present effect the repair step can complete.
-ADDITIVE = (
+ADDITIVE: tuple[type[Operation], ...] = (
     dj_migrations.CreateModel,
     dj_migrations.AddField,
     dj_migrations.AddIndex,

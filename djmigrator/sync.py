@@ -81,7 +81,9 @@ def sync(
             writer=writer,
         )
 
-    by_alias = dict(zip(primaries, _run_per_alias(primaries, one))) if primaries else {}
+    by_alias: dict[str, AliasReport] = {}
+    if primaries:
+        by_alias.update(zip(primaries, _run_per_alias(primaries, one), strict=True))
     by_alias.update({a: one(a) for a in mirrors})
     if writer is not None and primaries:
         writer()  # no migration needed applying: the files are still written
@@ -105,7 +107,7 @@ def _pending_migrations(
     loader = MigrationLoader(None, ignore_no_migrations=True)
     said = io.StringIO()
     questioner = NonInteractiveMigrationQuestioner(
-        specified_apps=set(labels or ()), dry_run=True, verbosity=1, log=said.write
+        specified_apps=set(labels or ()), dry_run=True, verbosity=1, log=_line_writer(said)
     )
     detector = MigrationAutodetector(
         loader.project_state(), ProjectState.from_apps(global_apps), questioner
@@ -235,7 +237,10 @@ def _sync_alias(
         leaves = executor.loader.graph.leaf_nodes()
         targets = [key for key in leaves if labels is None or key[0] in labels]
         plan = executor.migration_plan(targets)
-        state = executor._create_project_state(with_applied_migrations=True)
+        # Django's own migrate starts from this state (applied + unmigrated apps).
+        state: ProjectState = executor._create_project_state(  # type: ignore[attr-defined]
+            with_applied_migrations=True
+        )
         touched: set[str] = set()
         for migration, backwards in plan:
             if backwards:  # pragma: no cover - forward targets only
@@ -291,7 +296,7 @@ def _act(
     try:
         if decision.verdict == FAKE:
             if not dry_run:
-                executor.record_migration(migration)
+                _record(executor, migration)
             return Action("fake", app, name, decision.detail)
         if decision.verdict == APPLY:
             sql = _collect_sql(connection, migration, state, steps=None) if dry_run else []
@@ -307,7 +312,7 @@ def _act(
                         step.operation.database_forwards(
                             app, editor, step.from_state, step.to_state
                         )
-                executor.record_migration(migration)
+                _record(executor, migration)
         skipped = [s.operation.describe() for s in decision.steps if s.verdict != APPLY]
         detail = decision.detail + (f"; already there: {'; '.join(skipped)}" if skipped else "")
         return Action("apply", app, name, detail, sql=tuple(sql))
@@ -386,9 +391,7 @@ def _repair(
 ) -> list[Action]:
     """Recreate, with Django's schema editor, what the models have and the DB lacks."""
     report = compare_alias(alias, app_labels=labels)
-    todo = [
-        d for d in report.discrepancies if d.kind in REPAIRABLE and d.table not in skip_tables
-    ]
+    todo = [d for d in report.discrepancies if d.kind in REPAIRABLE and d.table not in skip_tables]
     if not todo:
         return []
     connection = connections[alias]
@@ -404,6 +407,19 @@ def _repair(
     return actions
 
 
+def _record(executor: MigrationExecutor, migration: Migration) -> None:
+    """Record a migration as applied, as Django's executor does (squashes too)."""
+    for app_label, name in migration.replaces or [(migration.app_label, migration.name)]:
+        executor.recorder.record_applied(app_label, name)
+
+
+def _line_writer(stream: io.StringIO) -> Any:
+    def write(text: str) -> None:
+        stream.write(f"{text}\n")
+
+    return write
+
+
 def _repair_one(editor: Any, connection: Any, models: dict[str, Any], d: Discrepancy) -> str:
     model = models.get(d.table)
     if model is None:
@@ -412,7 +428,7 @@ def _repair_one(editor: Any, connection: Any, models: dict[str, Any], d: Discrep
         sql, params = editor.table_sql(model)
         editor.execute(sql, params or None)
         editor.deferred_sql.extend(editor._model_indexes_sql(model))
-        return sql
+        return str(sql)
     if d.kind == "missing_column":
         field = next(f for f in model._meta.local_fields if f.column == d.column)
         editor.add_field(model, field)

@@ -19,7 +19,8 @@ from importlib.util import find_spec as _find_spec
 from django import VERSION as _django_version
 
 RUN_ID = os.environ.setdefault("DJM_RUN_ID", uuid.uuid4().hex[:10])
-VENDORS = [v.strip() for v in os.environ.get("DJM_TEST_DATABASES", "sqlite").split(",") if v.strip()]
+_listed = os.environ.get("DJM_TEST_DATABASES", "sqlite").split(",")
+VENDORS = [v.strip() for v in _listed if v.strip()]
 _unknown = set(VENDORS) - {"sqlite", "postgresql", "mysql"}
 if _unknown:
     raise RuntimeError(f"DJM_TEST_DATABASES: unknown vendor(s) {sorted(_unknown)}")
@@ -108,6 +109,12 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "APP_DIRS": True,
-        "OPTIONS": {"context_processors": ["django.contrib.messages.context_processors.messages", "django.contrib.auth.context_processors.auth", "django.template.context_processors.request"]},
+        "OPTIONS": {
+            "context_processors": [
+                "django.contrib.messages.context_processors.messages",
+                "django.contrib.auth.context_processors.auth",
+                "django.template.context_processors.request",
+            ]
+        },
     }
 ]

@@ -16,7 +16,8 @@ def test_migrated_database_is_in_sync(alias: str) -> None:
 
 def test_extra_column_is_reported(alias: str, fresh_app) -> None:
     fresh_app("drift")
-    run_sql(alias, f"ALTER TABLE {qn(alias, 'drift_author')} ADD COLUMN {qn(alias, 'nick')} varchar(10) NULL")
+    table, column = qn(alias, "drift_author"), qn(alias, "nick")
+    run_sql(alias, f"ALTER TABLE {table} ADD COLUMN {column} varchar(10) NULL")
     report = djmigrator.compare(alias, ["drift"])
     assert kinds(report) == [("extra_column", "drift_author", ("nick",))]
     d = report.discrepancies[0]

@@ -114,9 +114,7 @@ class Vendor:
     def expected_type_key(self, ctx: CompareContext, column: sa.Column[Any]) -> str | None:
         return self.type_key(ctx, column.type)
 
-    def live_type_key(
-        self, ctx: CompareContext, table: str, column: sa.Column[Any]
-    ) -> str | None:
+    def live_type_key(self, ctx: CompareContext, table: str, column: sa.Column[Any]) -> str | None:
         return self.type_key(ctx, column.type)
 
     def live_type_text(self, ctx: CompareContext, table: str, column: sa.Column[Any]) -> str:

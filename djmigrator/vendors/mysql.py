@@ -72,9 +72,11 @@ class MySQLVendor(Vendor):
         expected: sa.Column[Any],
         live: sa.Column[Any],
     ) -> str | None:
-        if expected.info.get("django_type", "").lower() == "uuid" and isinstance(
-            live.type, sa.CHAR
-        ) and getattr(live.type, "length", None) == 32:
+        if (
+            expected.info.get("django_type", "").lower() == "uuid"
+            and isinstance(live.type, sa.CHAR)
+            and getattr(live.type, "length", None) == 32
+        ):
             return (
                 f"{table.name}.{expected.name}: char(32) UUID column from before "
                 "Django 5.0 on MariaDB (Django now creates uuid); not drift"

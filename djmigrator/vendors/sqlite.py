@@ -41,9 +41,7 @@ class SQLiteVendor(Vendor):
     def expected_type_key(self, ctx: CompareContext, column: sa.Column[Any]) -> str | None:
         return normalise_type_text(column.info["django_type"])
 
-    def live_type_key(
-        self, ctx: CompareContext, table: str, column: sa.Column[Any]
-    ) -> str | None:
+    def live_type_key(self, ctx: CompareContext, table: str, column: sa.Column[Any]) -> str | None:
         cache: dict[str, dict[str, str]] = ctx.cache.setdefault("sqlite_types", {})
         if table not in cache:
             cache[table] = {
