@@ -29,7 +29,8 @@ from .connection import ensure_connected, first_line
 from .errors import DjmigratorError
 from .locks import sync_lock
 from .plan import APPLY, FAKE, PARTIAL, REFUSE, Decision, _decide_operations, decide
-from .report import Action, AliasReport, Discrepancy, Report
+from .repair import repair
+from .report import Action, AliasReport, Report
 
 
 def sync(
@@ -267,7 +268,7 @@ def _sync_alias(
             emit_post_migrate_signal(
                 max(verbosity - 1, 0), False, alias, apps=state.apps, plan=plan
             )
-        actions.extend(_repair(alias, labels, dry_run, skip_tables=touched if dry_run else set()))
+        actions.extend(repair(alias, labels, dry_run, skip_tables=touched if dry_run else set()))
     final = compare_alias(alias, app_labels=labels)
     return AliasReport(
         alias=alias,
@@ -368,45 +369,6 @@ def _collect_sql(
         return []
 
 
-# -- repair ----------------------------------------------------------------
-
-REPAIRABLE = (
-    "missing_table",
-    "missing_column",
-    "missing_index",
-    "missing_unique",
-    "missing_foreign_key",
-)
-
-
-def _models_by_table() -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for model in global_apps.get_models(include_auto_created=True):
-        found.setdefault(model._meta.db_table, model)
-    return found
-
-
-def _repair(
-    alias: str, labels: list[str] | None, dry_run: bool, skip_tables: set[str]
-) -> list[Action]:
-    """Recreate, with Django's schema editor, what the models have and the DB lacks."""
-    report = compare_alias(alias, app_labels=labels)
-    todo = [d for d in report.discrepancies if d.kind in REPAIRABLE and d.table not in skip_tables]
-    if not todo:
-        return []
-    connection = connections[alias]
-    models = _models_by_table()
-    actions: list[Action] = []
-    with connection.schema_editor(collect_sql=dry_run, atomic=True) as editor:
-        for d in todo:
-            sql_before = len(editor.collected_sql) if dry_run else 0
-            done = _repair_one(editor, connection, models, d)
-            if done:
-                sql = editor.collected_sql[sql_before:] if dry_run else [done]
-                actions.append(Action("repair", d.app_label, None, d.message, sql=tuple(sql)))
-    return actions
-
-
 def _record(executor: MigrationExecutor, migration: Migration) -> None:
     """Record a migration as applied, as Django's executor does (squashes too)."""
     for app_label, name in migration.replaces or [(migration.app_label, migration.name)]:
@@ -418,22 +380,3 @@ def _line_writer(stream: io.StringIO) -> Any:
         stream.write(f"{text}\n")
 
     return write
-
-
-def _repair_one(editor: Any, connection: Any, models: dict[str, Any], d: Discrepancy) -> str:
-    model = models.get(d.table)
-    if model is None:
-        return ""
-    if d.kind == "missing_table":
-        sql, params = editor.table_sql(model)
-        editor.execute(sql, params or None)
-        editor.deferred_sql.extend(editor._model_indexes_sql(model))
-        return str(sql)
-    if d.kind == "missing_column":
-        field = next(f for f in model._meta.local_fields if f.column == d.column)
-        editor.add_field(model, field)
-        return f"add column {d.table}.{d.column}"
-    if d.repair_sql:
-        editor.execute(d.repair_sql)
-        return d.repair_sql
-    return ""  # e.g. a foreign key SQLite can only add by rebuilding the table
