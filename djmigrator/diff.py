@@ -84,6 +84,10 @@ def _compare_nullable(
     metadata_col: sa.Column[Any],
 ) -> PriorityDispatchResult:
     alter_column_op.existing_nullable = conn_col.nullable
+    ctx = _ctx(autogen_context)
+    note = ctx.vendor.column_note(ctx, metadata_col, conn_col)
+    if note:
+        ctx.note(note)
     if bool(conn_col.nullable) != bool(metadata_col.nullable):
         alter_column_op.modify_nullable = metadata_col.nullable
     return PriorityDispatchResult.CONTINUE

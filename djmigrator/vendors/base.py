@@ -143,6 +143,12 @@ class Vendor:
         return extra
 
     # -- Django's own leftovers ---------------------------------------------
+    def column_note(
+        self, ctx: CompareContext, expected: sa.Column[Any], live: sa.Column[Any]
+    ) -> str | None:
+        """A verbosity-2 note on a column that matches but shows Django's past."""
+        return None
+
     def leftover(
         self,
         ctx: CompareContext,

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
 from .base import Vendor
+
+if TYPE_CHECKING:
+    from ..context import CompareContext
 
 
 class PostgreSQLVendor(Vendor):
@@ -27,3 +34,18 @@ class PostgreSQLVendor(Vendor):
             return name
         # cut on a character boundary, as the server's pg_mbcliplen does
         return data[: self.max_identifier_bytes].decode(errors="ignore")
+
+    def column_note(
+        self, ctx: CompareContext, expected: sa.Column[Any], live: sa.Column[Any]
+    ) -> str | None:
+        """``serial`` primary keys made by Django before 4.1 (identity since)."""
+        # alembic's PostgreSQL reflection turns a sequence default into
+        # autoincrement=True; an identity column carries ``identity`` instead.
+        default = str(getattr(live.server_default, "arg", "") or "")
+        serial = live.autoincrement is True and live.identity is None
+        if expected.primary_key and (serial or default.startswith("nextval(")):
+            return (
+                f"{expected.table.name}.{expected.name}: serial column from before "
+                "Django 4.1 (Django now creates identity columns); not drift"
+            )
+        return None
