@@ -332,6 +332,28 @@ def print_summary(results: dict[int, dict[str, dict[str, Any]]]) -> None:
             )
 
 
+def code_version() -> str:
+    """The commit of the djmigrator checkout measured, and whether it had edits."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=REPO_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "djmigrator"],
+            cwd=REPO_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + (" + uncommitted djmigrator edits" if dirty else "")
+
+
 def parse_list(text: str) -> list[str]:
     return [p.strip() for p in text.split(",") if p.strip()]
 
@@ -380,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
     has_sync = (REPO_DIR / "djmigrator" / "sync.py").is_file()
     if has_sync and not args.no_sync:
         commands += [SYNC, FAKE_INITIAL]
-    log(f"python {PYTHON}; {os.cpu_count()} CPUs; load {os.getloadavg()}")
+    log(f"python {PYTHON}; {os.cpu_count()} CPUs; load {os.getloadavg()}; code {code_version()}")
     results: dict[int, dict[str, dict[str, Any]]] = {}
     for n in sizes:
         started = time.perf_counter()
@@ -413,7 +435,8 @@ def main(argv: list[str] | None = None) -> int:
             }
     print_summary(results)
     if args.output:
-        Path(args.output).write_text(json.dumps(results, indent=2) + "\n")
+        doc = {"code": code_version(), "results": results}
+        Path(args.output).write_text(json.dumps(doc, indent=2) + "\n")
     return 0
 
 

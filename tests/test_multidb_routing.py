@@ -245,3 +245,29 @@ def test_command_text_output_groups_per_alias(routed_layout: Routes, pair: tuple
     assert not any("routed_entry" in line for line in section_a)
     assert any("routed_entry.memo" in line for line in section_b)
     assert not any("drift_author" in line for line in section_b)
+
+
+# -- sync on two aliases, each within its own routing ----------------------
+
+
+def test_sync_brings_both_aliases_in_sync_within_their_routing(
+    routed_layout: Routes, pair: tuple[str, str]
+) -> None:
+    from djmigrator.sync import sync
+
+    a, b = pair
+    run_sql(a, f"ALTER TABLE {qn(a, 'drift_book')} DROP COLUMN {qn(a, 'isbn')}")
+    run_sql(b, f"ALTER TABLE {qn(b, 'routed_entry')} DROP COLUMN {qn(b, 'memo')}")
+    report = sync([a, b], LABELS)
+    assert by_alias(report) == {a: [], b: []}
+    repairs = {
+        db.alias: [act.detail for act in db.actions if act.action == "repair"]
+        for db in report.databases
+    }
+    assert repairs == {
+        a: ["drift.Book.isbn: column drift_book.isbn is missing"],
+        b: ["routed.Entry.memo: column routed_entry.memo is missing"],
+    }
+    # nothing routed elsewhere was created on either alias
+    assert "routed_entry" not in connections[a].introspection.table_names()
+    assert "drift_book" not in connections[b].introspection.table_names()
