@@ -10,6 +10,8 @@ the schema is exactly what each vendor gets from ``migrate``.
 
 from __future__ import annotations
 
+import django
+
 from .synctools import Project, dropped_databases_fixture, project_fixture  # noqa: F401
 
 AUTO = (
@@ -221,6 +223,13 @@ class Person(models.Model):
             models.CheckConstraint(condition=models.Q(ck_a__gte=0), name="ops_ck_a"),
         ]
 """
+
+# CheckConstraint took ``check=`` before Django 5.1 (``condition=`` since).
+_CHECK_KW = "condition" if django.VERSION >= (5, 1) else "check"
+INITIAL, SECOND, MODELS = (
+    text.replace("CheckConstraint(condition=", f"CheckConstraint({_CHECK_KW}=")
+    for text in (INITIAL, SECOND, MODELS)
+)
 
 PERSON_COLUMNS = ["name", "rm_p", "rm_a", "alt_p", "alt_a", "old_p", "old_a", *AUX]
 
