@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import io
+import sys
 import threading
 from collections.abc import Collection, Sequence
 from typing import Any
@@ -47,6 +48,9 @@ def sync(
     With ``dry_run`` nothing is written: the report's actions say what a sync
     would do, with the SQL of each step.
     """
+    # With no terminal to answer on, makemigrations' questions become an exit-2
+    # error naming the field (as with --noinput), not an EOFError traceback.
+    interactive = interactive and sys.stdin is not None and sys.stdin.isatty()
     aliases = resolve_aliases(using, all_databases=all_databases)
     labels = sorted(app_labels) if app_labels else None
     check_app_labels(labels)
