@@ -41,7 +41,8 @@ class PostgreSQLVendor(Vendor):
         """``serial`` primary keys made by Django before 4.1 (identity since)."""
         # alembic's PostgreSQL reflection turns a sequence default into
         # autoincrement=True; an identity column carries ``identity`` instead.
-        default = str(getattr(live.server_default, "arg", "") or "")
+        arg = getattr(live.server_default, "arg", None)
+        default = "" if arg is None else str(arg)
         serial = live.autoincrement is True and live.identity is None
         if expected.primary_key and (serial or default.startswith("nextval(")):
             return (
