@@ -1,17 +1,19 @@
 """One sync at a time per database: an advisory lock held for the whole sync.
 
 PostgreSQL ``pg_advisory_lock``, MySQL/MariaDB ``GET_LOCK``, SQLite an exclusive
-``flock`` on a file beside the database.  A second sync waits up to
-``DJMIGRATOR["LOCK_TIMEOUT"]`` seconds, then stops with a clear error.
+lock on a file beside the database (``flock``; on Windows ``msvcrt.locking``).
+A second sync waits up to ``DJMIGRATOR["LOCK_TIMEOUT"]`` seconds, then stops
+with a clear error.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import IO
 
 from django.db import connections
 
@@ -67,15 +69,43 @@ def sync_lock(alias: str) -> Iterator[None]:
             return
         with open(f"{name}.djmigrator.lock", "a+") as handle:
             deadline = time.monotonic() + timeout
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise busy from None
-                    time.sleep(0.2)
+            while not _try_lock_file(handle):
+                if time.monotonic() >= deadline:
+                    raise busy
+                time.sleep(0.2)
             try:
                 yield
             finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+                _unlock_file(handle)
+
+
+def _try_lock_file(handle: IO[str]) -> bool:
+    """Take the file's exclusive lock without waiting; False if another holds it."""
+    if sys.platform == "win32":
+        import msvcrt
+
+        handle.seek(0)  # the lock covers the file's first byte (it may lie past the end)
+        try:
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _unlock_file(handle: IO[str]) -> None:
+    if sys.platform == "win32":
+        import msvcrt
+
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+        return
+    import fcntl
+
+    fcntl.flock(handle, fcntl.LOCK_UN)

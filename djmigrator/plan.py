@@ -208,6 +208,53 @@ def decide(alias: str, migration: Migration, pre: ProjectState, post: ProjectSta
     )
 
 
+def op_steps(migration: Migration, pre: ProjectState, verdict: str = APPLY) -> list[OpStep]:
+    """Each operation with the states it runs between, as Migration.apply has them."""
+    steps: list[OpStep] = []
+    state = pre.clone()
+    for op in migration.operations:
+        to_state = state.clone()
+        op.state_forwards(migration.app_label, to_state)
+        steps.append(OpStep(op, state, to_state, verdict))
+        state = to_state
+    return steps
+
+
+def resume(
+    migration: Migration, pre: ProjectState, done: int, fingerprint_matches: bool
+) -> Decision:
+    """A migration an earlier sync left part-done (see progress.py): its first
+    ``done`` operations are in the database, the others are applied."""
+    name = f"{migration.app_label}.{migration.name}"
+    steps = op_steps(migration, pre)
+    done = min(done, len(steps))
+    if not fingerprint_matches:
+        return Decision(
+            migration,
+            REFUSE,
+            f"migration {name} was partly applied by an earlier sync ({done} of "
+            f"{len(steps)} operations done: "
+            f"{'; '.join(s.operation.describe() for s in steps[:done])}), but those "
+            "operations have changed since; restore them and re-run, or finish the "
+            "migration by hand and fake it with "
+            f"'manage.py migrate {migration.app_label} {migration.name} --fake'",
+        )
+    for step in steps[:done]:
+        step.verdict = SKIP
+    applied = len(steps) - done
+    if not applied:
+        return Decision(
+            migration, FAKE, "an earlier sync applied all its operations, then failed", steps
+        )
+    return Decision(
+        migration,
+        PARTIAL,
+        f"{applied} of {len(steps)} operations applied; an earlier sync that failed did the "
+        f"first {done}",
+        steps,
+    )
+
+
 def _decide_operations(
     alias: str, migration: Migration, pre: ProjectState, db_names: dict[str, set[str]]
 ) -> list[OpStep]:

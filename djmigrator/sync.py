@@ -6,17 +6,19 @@ and all rows stay; type and nullability differences are reported only.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import io
 import sys
 import threading
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from django.apps import apps as global_apps
 from django.core.management import call_command
+from django.core.management.commands import makemigrations
 from django.core.management.sql import emit_post_migrate_signal
-from django.db import connections
+from django.db import connections, transaction
 from django.db.migrations.autodetector import MigrationAutodetector
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
@@ -24,12 +26,13 @@ from django.db.migrations.migration import Migration
 from django.db.migrations.questioner import NonInteractiveMigrationQuestioner
 from django.db.migrations.state import ProjectState
 
+from . import progress, remake
 from .api import _run_per_alias, check_app_labels, resolve_aliases
 from .comparator import compare_alias
 from .connection import ensure_connected, first_line
 from .errors import DjmigratorError
 from .locks import sync_lock
-from .plan import APPLY, FAKE, PARTIAL, REFUSE, Decision, _decide_operations, decide
+from .plan import APPLY, FAKE, PARTIAL, REFUSE, Decision, OpStep, decide, op_steps, resume
 from .repair import repair
 from .report import Action, AliasReport, Report
 
@@ -50,7 +53,12 @@ def sync(
     """
     # With no terminal to answer on, makemigrations' questions become an exit-2
     # error naming the field (as with --noinput), not an EOFError traceback.
-    interactive = interactive and sys.stdin is not None and sys.stdin.isatty()
+    terminal = sys.stdin is not None and sys.stdin.isatty()
+    # why makemigrations could not ask its questions (for the message)
+    no_answer = (
+        "--noinput" if not interactive else "--dry-run" if dry_run else "" if terminal else "tty"
+    )
+    interactive = interactive and terminal
     aliases = resolve_aliases(using, all_databases=all_databases)
     labels = sorted(app_labels) if app_labels else None
     check_app_labels(labels)
@@ -59,13 +67,18 @@ def sync(
     # Mirrors (replicas) are compared only, and after their primaries are done.
     primaries = [a for a in aliases if not _is_mirror(a)]
     mirrors = [a for a in aliases if _is_mirror(a)]
-    new_migrations = _pending_migrations(labels, interactive and not dry_run) if primaries else {}
+    new_migrations = (
+        _pending_migrations(labels, interactive and not dry_run, no_answer) if primaries else {}
+    )
     written: list[Action] = []
     writer: _Writer | None = None
+    write: Callable[[], list[Action]] = functools.partial(_write_migrations, labels, no_answer)
     if new_migrations is None or (new_migrations and interactive and not dry_run):
-        # makemigrations asks its questions (a rename?) now, and writes what it is told
-        written = _write_migrations(labels, interactive)
-    elif new_migrations:  # written when the plan first needs them (see _Writer)
+        # makemigrations asks its questions (a rename? a default?) now, on the
+        # terminal; the files it would write are held like the others
+        held = _ask_makemigrations(labels)
+        new_migrations, write = held.held, held.write_held
+    if new_migrations:  # written when the plan first needs them (see _Writer)
         verb = "would write" if dry_run else "wrote"
         written = [
             Action("makemigrations", app, m.name, f"{verb} {app}/migrations/{m.name}.py")
@@ -73,7 +86,7 @@ def sync(
             for m in migs
         ]
         if not dry_run:
-            writer = _Writer(labels, interactive, {(a.app_label, a.migration) for a in written})
+            writer = _Writer(write, {(a.app_label, a.migration) for a in written})
 
     def one(alias: str) -> AliasReport:
         return _sync_alias(
@@ -81,9 +94,11 @@ def sync(
             labels,
             dry_run=dry_run,
             verbosity=verbosity,
-            written=written,
+            # the files are written once: listed under the first alias only
+            written=written if primaries and alias == primaries[0] else [],
             in_memory=new_migrations if dry_run or writer else None,
             writer=writer,
+            lists_writes=bool(primaries) and alias == primaries[0],
         )
 
     by_alias: dict[str, AliasReport] = {}
@@ -103,7 +118,7 @@ def _is_mirror(alias: str) -> bool:
 
 
 def _pending_migrations(
-    labels: list[str] | None, interactive: bool
+    labels: list[str] | None, interactive: bool, no_answer: str
 ) -> dict[str, list[Migration]] | None:
     """The migrations makemigrations would write (computed, not written).
 
@@ -126,17 +141,36 @@ def _pending_migrations(
     except SystemExit:
         if interactive:
             return None
-        raise DjmigratorError(_question_message(said)) from None
+        raise DjmigratorError(_question_message(said, no_answer)) from None
     return changes
 
 
-def _question_message(stream: io.StringIO) -> str:
+#: why makemigrations got no answer -> (what happened, the way forward)
+_NO_ANSWER = {
+    "--noinput": (
+        "makemigrations needs an answer it cannot get with --noinput",
+        "run makemigrations interactively",
+    ),
+    "--dry-run": (
+        "makemigrations needs an answer, and --dry-run asks no questions",
+        "run smart_makemigrations without --dry-run to answer it",
+    ),
+    "tty": (
+        "makemigrations needs an answer, and there is no terminal to ask it on",
+        "run smart_makemigrations in a terminal to answer it",
+    ),
+    "": ("makemigrations stopped without the answer it needs", "answer its question"),
+}
+
+
+def _question_message(stream: io.StringIO, no_answer: str) -> str:
     said = " ".join(line.strip() for line in stream.getvalue().splitlines() if line.strip())
     said = said.rstrip(".")
+    what, forward = _NO_ANSWER[no_answer]
     return (
-        "makemigrations needs an answer it cannot get with --noinput"
+        what
         + (f": {said}" if said else "")
-        + ". Give the field a default or null=True, or run makemigrations interactively."
+        + f". Give the field a default or null=True, or {forward}."
     )
 
 
@@ -148,10 +182,8 @@ class _Writer:
     stops earlier (a refused migration, a failure) leaves no file behind.
     """
 
-    def __init__(
-        self, labels: list[str] | None, interactive: bool, expected: set[tuple[Any, Any]]
-    ) -> None:
-        self.labels, self.interactive, self.expected = labels, interactive, expected
+    def __init__(self, write: Callable[[], list[Action]], expected: set[tuple[Any, Any]]) -> None:
+        self.write, self.expected = write, expected
         self.done = False
         #: what this run wrote (a concurrent sync may have written some first)
         self.actions: list[Action] = []
@@ -161,7 +193,7 @@ class _Writer:
         with self._lock:
             if self.done:
                 return
-            self.actions = _write_migrations(self.labels, self.interactive)
+            self.actions = self.write()
             self.done = True
             on_disk = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
             if not self.expected <= on_disk:
@@ -172,26 +204,68 @@ class _Writer:
                 )
 
 
-def _write_migrations(labels: list[str] | None, interactive: bool) -> list[Action]:
-    before = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
-    out, err = io.StringIO(), io.StringIO()
+class _HeldMakemigrations(makemigrations.Command):
+    """Django's makemigrations, run through call_command (its questions asked
+    on the terminal), that holds the migrations it would write in memory until
+    ``write_held()``."""
+
+    held: dict[str, list[Migration]] = {}
+    holding = True
+
+    def write_migration_files(
+        self, changes: dict[str, Any], update_previous_migration_paths: Any = None
+    ) -> None:
+        if self.holding:
+            self.held = changes
+            return
+        super().write_migration_files(changes, update_previous_migration_paths)
+
+    def write_held(self) -> list[Action]:
+        """Write the held migrations, as makemigrations would have."""
+        before = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+        self.holding = False
+        self.write_migration_files(self.held)
+        return _written_since(before)
+
+
+def _ask_makemigrations(labels: list[str] | None) -> _HeldMakemigrations:
+    """Run makemigrations interactively: its questions and prompts go to the
+    terminal (stderr, as with ``--scriptable``); nothing is written yet."""
+    command = _HeldMakemigrations()
     try:
-        call_command(
-            "makemigrations",
-            *(labels or ()),
-            interactive=interactive,
-            verbosity=1,
-            stdout=out,
-            stderr=err,
-        )
-    except SystemExit:
-        raise DjmigratorError(_question_message(err if err.getvalue() else out)) from None
+        call_command(command, *(labels or ()), interactive=True, scriptable=True, verbosity=0)
+    except SystemExit:  # the user chose to quit at a question
+        raise DjmigratorError(_question_message(io.StringIO(), "")) from None
+    return command
+
+
+def _written_since(before: set[tuple[str, str]]) -> list[Action]:
     importlib.invalidate_caches()
     after = MigrationLoader(None, ignore_no_migrations=True).disk_migrations
     return [
         Action("makemigrations", key[0], key[1], f"wrote {key[0]}/migrations/{key[1]}.py")
         for key in sorted(set(after) - before)
     ]
+
+
+def _write_migrations(labels: list[str] | None, no_answer: str) -> list[Action]:
+    """Run makemigrations without questions: it writes what it detects."""
+    before = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command(
+            "makemigrations",
+            *(labels or ()),
+            interactive=False,
+            verbosity=1,
+            stdout=out,
+            stderr=err,
+        )
+    except SystemExit:
+        raise DjmigratorError(
+            _question_message(err if err.getvalue() else out, no_answer)
+        ) from None
+    return _written_since(before)
 
 
 # -- applying --------------------------------------------------------------
@@ -228,6 +302,7 @@ def _sync_alias(
     written: list[Action],
     in_memory: dict[str, list[Migration]] | None,
     writer: _Writer | None = None,
+    lists_writes: bool = True,
 ) -> AliasReport:
     connection = ensure_connected(alias)
     mirror = (connection.settings_dict.get("TEST") or {}).get("MIRROR")
@@ -239,6 +314,10 @@ def _sync_alias(
     with sync_lock(alias):
         executor = _executor(alias, in_memory)
         executor.loader.check_consistent_history(connection)
+        # migrations an earlier sync left part-done (see progress.py)
+        recorded = progress.read(connection)
+        if not dry_run:  # recorded as applied since (e.g. faked by hand): done with
+            progress.clear(connection, set(recorded) & set(executor.loader.applied_migrations))
         leaves = executor.loader.graph.leaf_nodes()
         targets = [key for key in leaves if labels is None or key[0] in labels]
         plan = executor.migration_plan(targets)
@@ -247,23 +326,46 @@ def _sync_alias(
             with_applied_migrations=True
         )
         touched: set[str] = set()
+        earlier: list[ProjectState] = []
         for migration, backwards in plan:
             if backwards:  # pragma: no cover - forward targets only
                 continue
             post = migration.mutate_state(state, preserve=True)
-            decision = decide(alias, migration, state, post)
+            key = (migration.app_label, migration.name)
+            if key in recorded:
+                count, mark = recorded[key]
+                same = mark == progress.fingerprint(migration, count)
+                decision = resume(migration, state, count, same)
+            else:
+                decision = decide(alias, migration, state, post)
             if decision.verdict == REFUSE:
                 raise DjmigratorError(_refusal(decision, actions))
+            if connection.vendor == "sqlite" and decision.verdict in (APPLY, PARTIAL):
+                # a table rebuild must not lose what was made by hand
+                try:
+                    remake.check_migration(
+                        connection,
+                        migration,
+                        decision.steps or op_steps(migration, state),
+                        [*earlier, state],
+                    )
+                except DjmigratorError as exc:
+                    raise DjmigratorError(_with_done(str(exc), actions)) from None
+            if dry_run:  # earlier migrations are not in the database: their states count
+                earlier.append(state)
             if writer is not None and (migration.app_label, migration.name) in writer.expected:
                 writer()
             actions.append(_act(executor, decision, state, dry_run, actions))
+            if key in recorded and not dry_run:  # recorded as applied now: done with
+                progress.clear(connection, {key})
             from .plan import touched_tables
 
             touched |= touched_tables(state, post)
             state = post
         if writer is not None:
             writer()
-            actions[:0] = writer.actions
+            if lists_writes:
+                actions[:0] = writer.actions
         if not dry_run:
             # as migrate does: a squashed migration whose replaced ones are all
             # recorded is recorded too
@@ -272,7 +374,11 @@ def _sync_alias(
             emit_post_migrate_signal(
                 max(verbosity - 1, 0), False, alias, apps=state.apps, plan=plan
             )
-        actions.extend(repair(alias, labels, dry_run, skip_tables=touched if dry_run else set()))
+        try:
+            repaired = repair(alias, labels, dry_run, skip_tables=touched if dry_run else set())
+        except DjmigratorError as exc:  # a repair that would rebuild a SQLite table
+            raise DjmigratorError(_with_done(str(exc), actions)) from None
+        actions.extend(repaired)
     final = compare_alias(alias, app_labels=labels)
     return AliasReport(
         alias=alias,
@@ -284,8 +390,12 @@ def _sync_alias(
 
 
 def _refusal(decision: Decision, done: list[Action]) -> str:
+    return _with_done(decision.detail, done)
+
+
+def _with_done(message: str, done: list[Action]) -> str:
     did = [f"{a.action} {a.app_label}.{a.migration}" for a in done if a.action != "makemigrations"]
-    return decision.detail + (f" (done before stopping: {', '.join(did)})" if did else "")
+    return message + (f" (done before stopping: {', '.join(did)})" if did else "")
 
 
 def _act(
@@ -298,60 +408,115 @@ def _act(
     migration = decision.migration
     connection = executor.connection
     app, name = migration.app_label, migration.name
-    try:
-        if decision.verdict == FAKE:
-            if not dry_run:
-                _record(executor, migration)
-            return Action("fake", app, name, decision.detail)
-        if decision.verdict == APPLY:
-            sql = _collect_sql(connection, migration, state, steps=None) if dry_run else []
-            if not dry_run:
-                executor.apply_migration(state.clone(), migration)  # keeps the pre-state
-            return Action("apply", app, name, decision.detail, sql=tuple(sql))
-        assert decision.verdict == PARTIAL
-        sql = _collect_sql(connection, migration, state, steps=decision) if dry_run else []
+    if decision.verdict == FAKE:
         if not dry_run:
-            with connection.schema_editor(atomic=migration.atomic) as editor:
-                for step in decision.steps:
-                    if step.verdict == APPLY:
-                        step.operation.database_forwards(
-                            app, editor, step.from_state, step.to_state
-                        )
+            try:
                 _record(executor, migration)
-        skipped = [s.operation.describe() for s in decision.steps if s.verdict != APPLY]
-        detail = decision.detail + (f"; already there: {'; '.join(skipped)}" if skipped else "")
-        return Action("apply", app, name, detail, sql=tuple(sql))
-    except Exception as exc:  # a migration's own code may raise anything
-        did = [
-            f"{a.action} {a.app_label}.{a.migration}" for a in done if a.action != "makemigrations"
-        ]
-        stayed = _left_behind(executor, migration, state)
-        raise DjmigratorError(
-            f"Migration {app}.{name} failed: {first_line(exc)}. "
-            + (f"Done before it: {', '.join(did)}. " if did else "")
-            + (
-                f"{connection.display_name} cannot roll DDL back: of its operations, these are "
-                f"in the database now: {'; '.join(stayed)}. "
-                if stayed
-                else ""
-            )
-            + "Fix the cause and run smart_makemigrations again; it continues from here."
-        ) from exc
+            except Exception as exc:
+                raise DjmigratorError(_failure(executor, migration, exc, done, [])) from exc
+        return Action("fake", app, name, decision.detail)
+    steps = decision.steps if decision.verdict == PARTIAL else None
+    if dry_run:
+        sql = _collect_sql(connection, migration, state, steps=decision if steps else None)
+    else:
+        sql = []
+        if _stepwise(connection, migration):
+            _apply_stepwise(executor, migration, steps or op_steps(migration, state), done)
+        else:
+            try:
+                if steps is None:
+                    executor.apply_migration(state.clone(), migration)  # keeps the pre-state
+                else:
+                    with connection.schema_editor(atomic=migration.atomic) as editor:
+                        for step in steps:
+                            if step.verdict == APPLY:
+                                _forwards(editor, migration, step)
+                        _record(executor, migration)
+            except Exception as exc:  # a migration's own code may raise anything
+                raise DjmigratorError(_failure(executor, migration, exc, done, [])) from exc
+    detail = decision.detail
+    skipped = [s.operation.describe() for s in steps or () if s.verdict != APPLY]
+    if skipped:
+        detail += f"; already there: {'; '.join(skipped)}"
+    return Action("apply", app, name, detail, sql=tuple(sql))
 
 
-def _left_behind(
-    executor: MigrationExecutor, migration: Migration, state: ProjectState
-) -> list[str]:
-    """The operations of a failed migration whose effects stay in the database
-    (vendors without transactional DDL: MySQL, MariaDB)."""
+def _stepwise(connection: Any, migration: Migration) -> bool:
+    """Whether a failure would leave some of the migration's operations done: the
+    vendor cannot roll DDL back (MySQL, MariaDB) or the migration is not atomic."""
+    return not (connection.features.can_rollback_ddl and migration.atomic)
+
+
+def _apply_stepwise(
+    executor: MigrationExecutor, migration: Migration, steps: list[OpStep], done: list[Action]
+) -> None:
+    """Apply the migration operation by operation, each with its own schema editor
+    (its deferred SQL runs before the next one starts), so that a failure leaves
+    exactly the operations before it done; that count is kept in
+    djmigrator_progress for the next sync to continue from."""
     connection = executor.connection
-    if connection.features.can_rollback_ddl:
-        return []
+    count = 0
     try:
-        steps = _decide_operations(connection.alias, migration, state, {})
-    except Exception:  # the report is informative; the failure itself is what matters
-        return []
-    return [s.operation.describe() for s in steps if s.verdict != APPLY]
+        for index, step in enumerate(steps):
+            if step.verdict == APPLY:
+                with connection.schema_editor(atomic=migration.atomic) as editor:
+                    _forwards(editor, migration, step)
+            count = index + 1
+        _record(executor, migration)
+    except Exception as exc:  # a migration's own code may raise anything
+        unsaved = ""
+        if any(s.verdict == APPLY for s in steps[:count]):
+            try:
+                progress.save(connection, migration, count)
+            except Exception as why:  # the report must still say what stays
+                unsaved = first_line(why)
+        stayed = [s.operation.describe() for s in steps[:count]]
+        raise DjmigratorError(_failure(executor, migration, exc, done, stayed, unsaved)) from exc
+
+
+def _forwards(editor: Any, migration: Migration, step: OpStep) -> None:
+    """One operation forwards, in a transaction of its own where Migration.apply
+    would give it one (an atomic operation outside an atomic schema editor)."""
+    operation = step.operation
+    atomic_operation = operation.atomic or (migration.atomic and operation.atomic is not False)
+    if not editor.atomic_migration and atomic_operation:
+        with transaction.atomic(editor.connection.alias):
+            operation.database_forwards(migration.app_label, editor, step.from_state, step.to_state)
+    else:
+        operation.database_forwards(migration.app_label, editor, step.from_state, step.to_state)
+
+
+def _failure(
+    executor: MigrationExecutor,
+    migration: Migration,
+    exc: Exception,
+    done: list[Action],
+    stayed: list[str],
+    unsaved: str = "",
+) -> str:
+    """The one-line message of a failed migration: what was done, what stays."""
+    connection = executor.connection
+    did = [f"{a.action} {a.app_label}.{a.migration}" for a in done if a.action != "makemigrations"]
+    why = (
+        f"{connection.display_name} cannot roll DDL back"
+        if not connection.features.can_rollback_ddl
+        else "The migration is not atomic (atomic = False)"
+    )
+    text = (
+        f"Migration {migration.app_label}.{migration.name} failed: {first_line(exc)}. "
+        + (f"Done before it: {', '.join(did)}. " if did else "")
+        + (
+            f"{why}: of its operations, these are in the database now: {'; '.join(stayed)}. "
+            if stayed
+            else ""
+        )
+    )
+    if unsaved:
+        return text + (
+            f"Recording that progress failed too ({unsaved}): finish the migration by hand, "
+            f"then fake it with 'manage.py migrate {migration.app_label} {migration.name} --fake'."
+        )
+    return text + "Fix the cause and run smart_makemigrations again; it continues from here."
 
 
 def _collect_sql(

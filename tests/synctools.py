@@ -54,7 +54,7 @@ SECRET_KEY = "djmigrator-sync-tests"
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 INSTALLED_APPS = {installed!r}
-DATABASES = {{"default": {database!r}}}
+DATABASES = {{"default": {database!r}, **{others!r}}}
 DJMIGRATOR = {djmigrator!r}
 """
 
@@ -175,6 +175,8 @@ class Project:
         self.db_name = f"djm_sync_{uuid.uuid4().hex[:12]}"
         self.apps: list[str] = []
         self.djmigrator: dict[str, Any] = {}
+        #: more aliases, after "default": name -> settings (SQLite files)
+        self.others: dict[str, dict[str, Any]] = {}
         self._conn: Any = None
         root.mkdir(parents=True, exist_ok=True)
         (root / "manage.py").write_text(MANAGE)
@@ -204,6 +206,7 @@ class Project:
         text = SETTINGS.format(
             installed=["djmigrator", *self.apps],
             database=self.database,
+            others=self.others,
             djmigrator=self.djmigrator,
         )
         (self.root / "settings.py").write_text(text)
@@ -211,6 +214,14 @@ class Project:
     def settings(self, **djmigrator: Any) -> None:
         """Set the project's ``DJMIGRATOR`` setting."""
         self.djmigrator = djmigrator
+        self._write_settings()
+
+    def add_sqlite_alias(self, alias: str) -> None:
+        """A second alias: a SQLite file of its own in the project."""
+        self.others[alias] = {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(self.root / f"{alias}.sqlite3"),
+        }
         self._write_settings()
 
     def app(self, label: str, models: str, migrations: dict[str, str] | None = None) -> None:
@@ -262,6 +273,7 @@ class Project:
             [sys.executable, "manage.py", *args],
             cwd=self.root,
             env=self.env(),
+            stdin=subprocess.DEVNULL,  # never a terminal: no questions are asked
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -272,6 +284,7 @@ class Project:
             [sys.executable, "manage.py", *args],
             cwd=self.root,
             env=self.env(),
+            stdin=subprocess.DEVNULL,  # never a terminal: no questions are asked
             capture_output=True,
             text=True,
             timeout=timeout,

@@ -106,3 +106,34 @@ def test_noinput_question_is_a_clear_error(project: Project) -> None:
     assert (project.schema(), project.history(), project.file_hashes()) == before
     assert project.rows("SELECT id, name FROM shop_item") == rows
     assert project.migration_files("shop") == ["0001_initial"]
+
+    # Without --noinput, the message names what kept the question from being
+    # asked: --dry-run, or no terminal (the tests' stdin is /dev/null).
+    json_args = ("smart_makemigrations", "--format", "json")
+    for args, what, forward in (
+        (
+            ("--dry-run", "--noinput"),
+            "makemigrations needs an answer it cannot get with --noinput",
+            "run makemigrations interactively.",
+        ),
+        (
+            ("--dry-run",),
+            "makemigrations needs an answer, and --dry-run asks no questions",
+            "run smart_makemigrations without --dry-run to answer it.",
+        ),
+        (
+            (),
+            "makemigrations needs an answer, and there is no terminal to ask it on",
+            "run smart_makemigrations in a terminal to answer it.",
+        ),
+    ):
+        other = project.manage(*json_args, *args)
+        assert other.code == 2, str(other)
+        line = other.err.strip()
+        assert len(line.splitlines()) == 1, line
+        assert line.startswith(f"CommandError: {what}: "), line
+        assert "Field 'weight' on model 'item'" in line, line
+        assert line.endswith(f"Give the field a default or null=True, or {forward}"), line
+        if "--noinput" not in args:
+            assert "--noinput" not in line, line
+        assert (project.schema(), project.history(), project.file_hashes()) == before
