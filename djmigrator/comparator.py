@@ -14,11 +14,15 @@ from .connection import ensure_connected, sa_connection
 from .context import CompareContext
 from .diff import run_alembic, to_discrepancies
 from .metadata import build_expected
+from .reflection import shared_reflection
 from .report import AliasReport, Discrepancy
 from .vendors import get_vendor
 
-#: Tables Django itself keeps; never compared.
-DJANGO_TABLES = frozenset({"django_migrations"})
+#: Tables Django itself keeps, and djmigrator's own (progress.py); never compared.
+DJANGO_TABLES = frozenset({"django_migrations", "djmigrator_progress"})
+
+#: Tables built and compared at once (bounds memory; see ``compare_alias``).
+BATCH_TABLES = 100
 
 
 def compare_alias(
@@ -46,46 +50,63 @@ def compare_alias(
     def ignored(name: str) -> bool:
         return any(fnmatch.fnmatchcase(name, pattern) for pattern in ignore_patterns)
 
-    with sa_connection(alias) as sa_conn:
+    expected = build_expected(
+        connection, registry, routing, only_tables=set(tables) if tables is not None else None
+    )
+    selected = _selected_tables(expected.app_of_table, app_labels, tables)
+    selected = {t for t in selected if not ignored(t)}
+    prefixes = tuple(f"{label}_" for label in app_labels or ())
+    if report_extra_tables is None:
+        report_extra_tables = tables is None
+
+    def extra_candidate(name: str) -> bool:
+        """A live table without a compared model that is reported if present."""
+        if tables is not None and name in tables:
+            # a table the caller names is compared even without a model
+            # (a migration's DeleteModel): present means extra.
+            return name not in expected.ignored_tables and not ignored(name)
+        if (
+            not report_extra_tables
+            or name in expected.app_of_table
+            or name in expected.ignored_tables
+            or name in DJANGO_TABLES
+            or vendor.is_internal_table(name)
+            or ignored(name)
+        ):
+            return False
+        return app_labels is None or name.startswith(prefixes)
+
+    # Tables are built, reflected and compared a batch at a time, so that
+    # memory stays bounded however many models there are; the live schema is
+    # still read in bulk, once (see ``reflection``).
+    order = [t for t in expected.sources if t in selected]
+    batches = [order[i : i + BATCH_TABLES] for i in range(0, len(order), BATCH_TABLES)] or [[]]
+    found: list[Discrepancy] = []
+
+    def reflected(name: str) -> bool:
+        return name in selected or extra_candidate(name)
+
+    with sa_connection(alias) as sa_conn, shared_reflection(sa_conn, reflected):
         ctx = CompareContext(alias, connection, sa_conn, vendor)
-        expected = build_expected(
-            connection, registry, routing, only_tables=set(tables) if tables is not None else None
-        )
-        ctx.expected = expected
-        metadata = expected.metadata
+        for number, batch in enumerate(batches):
+            batch_set = set(batch)
+            last = number == len(batches) - 1
+            metadata = expected.build(batch)
+            _resolve_types(ctx, metadata.tables.values())
 
-        selected = _selected_tables(expected.app_of_table, app_labels, tables)
-        selected = {t for t in selected if not ignored(t)}
-        prefixes = tuple(f"{label}_" for label in app_labels or ())
-        if report_extra_tables is None:
-            report_extra_tables = tables is None
+            def include_table(name: str, batch: set[str] = batch_set, last: bool = last) -> bool:
+                # extra tables are compared with the last batch
+                if name in batch:
+                    return True
+                return last and name not in selected and extra_candidate(name)
 
-        def include_table(name: str) -> bool:
-            if name in selected:
-                return True
-            if tables is not None and name in tables:
-                # a table the caller names is compared even without a model
-                # (a migration's DeleteModel): present means extra.
-                return name not in expected.ignored_tables and not ignored(name)
-            if (
-                not report_extra_tables
-                or name in expected.app_of_table
-                or name in expected.ignored_tables
-                or name in DJANGO_TABLES
-                or vendor.is_internal_table(name)
-                or ignored(name)
-            ):
-                return False
-            return app_labels is None or name.startswith(prefixes)
-
-        _resolve_types(ctx, (metadata.tables[t] for t in selected))
-        diffs = run_alembic(
-            ctx,
-            metadata,
-            include_table=include_table,
-            include_metadata_table=lambda name: name in selected,
-        )
-        found = to_discrepancies(ctx, metadata, diffs)
+            diffs = run_alembic(
+                ctx,
+                metadata,
+                include_table=include_table,
+                include_metadata_table=batch_set.__contains__,
+            )
+            found += to_discrepancies(ctx, metadata, diffs)
     ignored_kinds = conf.ignored_kinds(alias)
     kept = sorted((d for d in found if d.kind not in ignored_kinds), key=Discrepancy.sort_key)
     return AliasReport(
@@ -113,7 +134,11 @@ def _selected_tables(
 def _resolve_types(ctx: CompareContext, tables: Iterable[Any]) -> None:
     columns = [c for t in tables for c in t.columns]
     specs = [(c.info["django_type"], c.info["collate_sql"]) for c in columns]
-    resolved = ctx.vendor.resolve_types(ctx, specs)
+    # one probe per new set of types, not per batch of tables
+    resolved: dict[Any, Any] = ctx.cache.setdefault("resolved_types", {})
+    new = [spec for spec in specs if spec not in resolved]
+    if new:
+        resolved.update(ctx.vendor.resolve_types(ctx, new))
     for column, spec in zip(columns, specs, strict=True):
         type_ = resolved.get(spec)
         if type_ is not None:

@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
+from sqlalchemy.engine.reflection import Inspector
 from sqlalchemy.pool import NullPool
 
 from .errors import DjmigratorError
@@ -101,13 +102,20 @@ def _make_engine(alias: str, dj: BaseDatabaseWrapper) -> sa.Engine:
         # psycopg's type lookup insists on its own Connection class; reflection
         # does not need hstore adaptation.
         kwargs["use_native_hstore"] = False
-    return sa.create_engine(
+    engine = sa.create_engine(
         url,
         creator=lambda: _BorrowedConnection(alias),
         **kwargs,
         poolclass=NullPool,
         pool_reset_on_return=None,
     )
+    from .vendors import get_vendor
+
+    vendor = get_vendor(dj.vendor)
+    base = getattr(engine.dialect, "inspector", Inspector)
+    engine.dialect.inspector = vendor.inspector_class(base)  # type: ignore[attr-defined]
+    vendor.prepare_dialect(engine.dialect)
+    return engine
 
 
 def _uses_psycopg3(dj: BaseDatabaseWrapper) -> bool:

@@ -34,16 +34,36 @@ from django.db.models import Field, Model, UniqueConstraint
 ModelType = type[Model]
 
 
+#: What builds one compared table: the model, the model owning it (an
+#: auto-created many-to-many table's), and that many-to-many field.
+Source = tuple[ModelType, ModelType | None, Any]
+
+
 @dataclass
 class ExpectedSchema:
-    """The models' side of a comparison for one alias."""
+    """The models' side of a comparison for one alias.
 
-    metadata: sa.MetaData
+    Planned for every model at once, built into SQLAlchemy tables a batch at a
+    time (``build``), so that a comparison never holds every table's objects.
+    """
+
+    connection: BaseDatabaseWrapper
     #: tables that belong to models djmigrator does not compare (unmanaged,
     #: proxy, swapped, not creatable on this vendor): never reported as extra.
     ignored_tables: set[str] = field(default_factory=set)
     #: app label of each compared table (auto-created M2M tables included).
     app_of_table: dict[str, str] = field(default_factory=dict)
+    #: how to build each compared table, in the models' order
+    sources: dict[str, Source] = field(default_factory=dict)
+
+    def build(self, tables: Iterable[str]) -> sa.MetaData:
+        """A new MetaData holding the compared ``tables``."""
+        metadata = sa.MetaData()
+        builder = _TableBuilder(self.connection, metadata)
+        for name in tables:
+            model, owner, m2m_field = self.sources[name]
+            builder.add_model(model, owner=owner, m2m_field=m2m_field)
+        return metadata
 
 
 def model_is_compared(model: ModelType, alias: str) -> bool:
@@ -69,27 +89,34 @@ def build_expected(
     alias: str,
     only_tables: set[str] | None = None,
 ) -> ExpectedSchema:
-    """Build the MetaData of every model that ``migrate`` creates on ``alias``.
+    """Plan the tables of every model that ``migrate`` creates on ``alias``.
 
-    ``only_tables``: build just the models owning these tables (a sync's
+    ``only_tables``: just the models owning these tables (a sync's
     per-migration comparison), skipping the cost of the others.
     """
-    schema = ExpectedSchema(metadata=sa.MetaData())
-    builder = _TableBuilder(connection, schema)
+    schema = ExpectedSchema(connection)
+    from .vendors import get_vendor  # vendors import this module
+
+    stored = get_vendor(connection.vendor).stored_name
     for model in iter_models(apps):
         opts = model._meta
         if only_tables is not None and not _owns_any(model, only_tables):
             continue
         if model_is_compared(model, alias):
-            builder.add_model(model)
+            units: list[Source] = [(model, None, None)]
             for m2m in opts.local_many_to_many:
                 through: Any = m2m.remote_field.through
                 if through._meta.auto_created:
-                    builder.add_model(through, owner=model, m2m_field=m2m)
+                    units.append((through, model, m2m))
+            for unit in units:
+                table = stored(unit[0]._meta.db_table)
+                if table not in schema.sources:
+                    schema.sources[table] = unit
+                    schema.app_of_table[table] = (unit[1] or unit[0])._meta.app_label
         elif not opts.managed or opts.proxy or opts.swapped or not opts.can_migrate(connection):
-            schema.ignored_tables.add(builder.stored(opts.db_table))
+            schema.ignored_tables.add(stored(opts.db_table))
             for m2m in opts.local_many_to_many:
-                schema.ignored_tables.add(builder.stored(m2m.m2m_db_table()))
+                schema.ignored_tables.add(stored(m2m.m2m_db_table()))
     return schema
 
 
@@ -108,9 +135,9 @@ def _unquote(name: str) -> str:
 
 
 class _TableBuilder:
-    def __init__(self, connection: BaseDatabaseWrapper, schema: ExpectedSchema) -> None:
+    def __init__(self, connection: BaseDatabaseWrapper, metadata: sa.MetaData) -> None:
         self.connection = connection
-        self.schema = schema
+        self.metadata = metadata
         self.editor: BaseDatabaseSchemaEditor = connection.SchemaEditorClass(
             connection, collect_sql=True
         )
@@ -128,12 +155,12 @@ class _TableBuilder:
     ) -> None:
         opts = model._meta
         table_name = self.stored(opts.db_table)
-        if table_name in self.schema.metadata.tables:
+        if table_name in self.metadata.tables:
             return
         owner_opts = (owner or model)._meta
         table = sa.Table(
             table_name,
-            self.schema.metadata,
+            self.metadata,
             info={
                 "app_label": owner_opts.app_label,
                 "model": owner_opts.object_name,
@@ -141,7 +168,6 @@ class _TableBuilder:
                 "m2m_field": m2m_field.name if m2m_field is not None else None,
             },
         )
-        self.schema.app_of_table[table_name] = owner_opts.app_label
         pk_columns = self._pk_columns(model)
         for fld in opts.local_fields:
             column = self._column(model, fld, pk_columns, m2m_field)

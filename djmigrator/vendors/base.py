@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from django.db import DatabaseError, transaction
+from sqlalchemy.engine.reflection import Inspector
 
 from ..constraints import Sig, unique_sig
+from ..reflection import UNREAD_REFLECTION, lean_inspector
 
 if TYPE_CHECKING:
     from ..context import CompareContext
@@ -25,6 +27,15 @@ class Vendor:
     name = "base"
     #: compare the index access method (btree, gin, ...) and operator classes
     index_method = False
+    #: reflection keys alembic need not fetch (see ``UNREAD_REFLECTION``)
+    unread_reflection: tuple[str, ...] = UNREAD_REFLECTION
+
+    def prepare_dialect(self, dialect: sa.Dialect) -> None:
+        """Adjust the comparison engine's dialect (once per engine)."""
+
+    def inspector_class(self, base: type[Inspector]) -> type[Inspector]:
+        """The Inspector class the comparison's engine uses."""
+        return lean_inspector(base, self.unread_reflection)
 
     # -- tables -------------------------------------------------------------
     def is_internal_table(self, name: str) -> bool:

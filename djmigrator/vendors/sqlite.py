@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from ..constraints import INDEX, UNIQUE, Sig
 from ..metadata import normalise_type_text
+from ..reflection import UNREAD_REFLECTION
 from .base import Vendor
 
 if TYPE_CHECKING:
@@ -24,13 +25,77 @@ warnings.filterwarnings(
 )
 
 
+#: PRAGMAs read once per table and comparison, by SQLAlchemy and by this module.
+_SHARED_PRAGMAS = frozenset({"table_xinfo", "table_info", "index_list", "foreign_key_list"})
+_CACHE_KEY = "djmigrator_sqlite"
+
+
 def _pragma(ctx: CompareContext, pragma: str, name: str) -> list[Any]:
-    quoted = '"' + name.replace('"', '""') + '"'
-    return list(ctx.sa_conn.exec_driver_sql(f"PRAGMA main.{pragma}({quoted})"))
+    rows: list[Any] = ctx.dialect._get_table_pragma(ctx.sa_conn, pragma, name)  # type: ignore[attr-defined]
+    return rows
+
+
+def _reflection_cache(connection: sa.Connection) -> dict[Any, Any]:
+    # NullPool: a new DBAPI record, so a new ``info``, per comparison; nothing
+    # read here outlives the comparison that read it.
+    cache: dict[Any, Any] = connection.info.setdefault(_CACHE_KEY, {})
+    return cache
+
+
+def share_reflection(dialect: Any) -> None:
+    """Make one comparison's SQLite reflection read each thing once.
+
+    SQLAlchemy's SQLite dialect looks up a table's ``CREATE TABLE`` text with
+    one scan of ``sqlite_master`` per table and per use (uncached for primary
+    and foreign keys), which grows with the square of the table count; it is
+    read here for every table in one query.  PRAGMA results are shared between
+    SQLAlchemy's reflection and this module's own reads.
+    """
+    table_sql = dialect._get_table_sql
+    table_pragma = dialect._get_table_pragma
+
+    def _get_table_sql(
+        connection: sa.Connection, table_name: str, schema: str | None = None, **kw: Any
+    ) -> Any:
+        if schema is None:
+            cache = _reflection_cache(connection)
+            if "sql" not in cache:
+                cache["sql"] = dict(
+                    connection.exec_driver_sql(
+                        "SELECT name, sql FROM main.sqlite_master WHERE type IN ('table', 'view')"
+                    ).all()
+                )
+            if table_name in cache["sql"]:
+                return cache["sql"][table_name]
+        return table_sql(connection, table_name, schema=schema, **kw)
+
+    def _get_table_pragma(
+        connection: sa.Connection, pragma: str, table_name: str, schema: str | None = None
+    ) -> Any:
+        if pragma not in _SHARED_PRAGMAS:
+            return table_pragma(connection, pragma, table_name, schema=schema)
+        cache = _reflection_cache(connection)
+        key = (pragma, table_name, schema)
+        if key not in cache:
+            cache[key] = table_pragma(connection, pragma, table_name, schema=schema)
+        return cache[key]
+
+    dialect._get_table_sql = _get_table_sql
+    dialect._get_table_pragma = _get_table_pragma
+
+
+def _index_list(ctx: CompareContext, table: str) -> list[Any]:
+    return _pragma(ctx, "index_list", table)
 
 
 class SQLiteVendor(Vendor):
     name = "sqlite"
+    # Unique constraints are read from PRAGMA index_list (``live_uniques``),
+    # not parsed out of the CREATE TABLE text.
+    unread_reflection = (*UNREAD_REFLECTION, "unique_constraints")
+
+    def prepare_dialect(self, dialect: sa.Dialect) -> None:
+        share_reflection(dialect)
 
     def is_internal_table(self, name: str) -> bool:
         return name.startswith("sqlite_")
@@ -57,7 +122,7 @@ class SQLiteVendor(Vendor):
         inline UNIQUE on any column but the first; the index list is exact.
         """
         sigs = []
-        for row in _pragma(ctx, "index_list", table.name):
+        for row in _index_list(ctx, table.name):
             _seq, name, _unique, origin, _partial = row[:5]
             if origin != "u":
                 continue
@@ -70,7 +135,7 @@ class SQLiteVendor(Vendor):
         SQLAlchemy does not reflect on SQLite; matched by name, like Django's."""
         reflected = {index.name for index in table.indexes}
         sigs = []
-        for row in _pragma(ctx, "index_list", table.name):
+        for row in _index_list(ctx, table.name):
             _seq, name, unique, origin = row[:4]
             if origin == "c" and name not in reflected:
                 sigs.append(Sig(UNIQUE if unique else INDEX, (), name=name, by_name=True))
