@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from django.apps import apps as global_apps
 from django.apps.registry import Apps
@@ -15,6 +16,7 @@ from django.db import connections
 
 from .comparator import compare_alias
 from .errors import DjmigratorError
+from .gcpause import older_objects_frozen
 from .report import AliasReport, Report
 
 
@@ -57,6 +59,11 @@ def _run_per_alias(aliases: list[str], fn: object) -> tuple[AliasReport, ...]:
     Django connections are per thread: each worker opens its own and closes it.
     """
     assert callable(fn)
+    with older_objects_frozen():
+        return _per_alias(aliases, fn)
+
+
+def _per_alias(aliases: list[str], fn: Any) -> tuple[AliasReport, ...]:
     if len(aliases) == 1 or any(connections[a].in_atomic_block for a in aliases):
         # Inside the caller's atomic() only the caller's own connections see
         # its uncommitted work: stay in this thread.

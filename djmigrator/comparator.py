@@ -86,7 +86,11 @@ def compare_alias(
     def reflected(name: str) -> bool:
         return name in selected or extra_candidate(name)
 
-    with sa_connection(alias) as sa_conn, shared_reflection(sa_conn, reflected):
+    with (
+        sa_connection(alias) as sa_conn,
+        shared_reflection(sa_conn, reflected),
+        vendor.building(connection),
+    ):
         ctx = CompareContext(alias, connection, sa_conn, vendor)
         for number, batch in enumerate(batches):
             batch_set = set(batch)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from django.db import DatabaseError, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from sqlalchemy.engine.reflection import Inspector
 
 from ..constraints import Sig, unique_sig
@@ -29,6 +32,11 @@ class Vendor:
     index_method = False
     #: reflection keys alembic need not fetch (see ``UNREAD_REFLECTION``)
     unread_reflection: tuple[str, ...] = UNREAD_REFLECTION
+
+    @contextmanager
+    def building(self, connection: BaseDatabaseWrapper) -> Iterator[None]:
+        """Around the building of the models' tables for one comparison."""
+        yield
 
     def prepare_dialect(self, dialect: sa.Dialect) -> None:
         """Adjust the comparison engine's dialect (once per engine)."""

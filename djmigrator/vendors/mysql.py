@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from ..constraints import FOREIGN_KEY, INDEX, UNIQUE, Sig
 from .base import TypeSpec, Vendor
@@ -18,6 +21,35 @@ _AUTO_INCREMENT = re.compile(r"\s+AUTO_INCREMENT\b", re.IGNORECASE)
 
 class MySQLVendor(Vendor):
     name = "mysql"
+
+    @contextmanager
+    def building(self, connection: BaseDatabaseWrapper) -> Iterator[None]:
+        """Read every table's storage engine in one query.
+
+        Django's MySQL schema editor asks for a table's engine once per
+        indexed field (``_field_should_be_indexed``: InnoDB indexes foreign
+        keys by itself), one query each; the answers are the same for the
+        whole comparison.
+        """
+        introspection: Any = connection.introspection
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT table_name, engine FROM information_schema.tables "
+                "WHERE table_schema = DATABASE()"
+            )
+            engines = {name: engine for name, engine in cursor.fetchall()}
+        asked = introspection.get_storage_engine
+
+        def get_storage_engine(cursor: Any, table_name: str) -> Any:
+            if table_name in engines:
+                return engines[table_name]
+            return asked(cursor, table_name)  # not there: Django's default
+
+        introspection.get_storage_engine = get_storage_engine
+        try:
+            yield
+        finally:
+            del introspection.get_storage_engine
 
     def probe_type_sql(self, spec: TypeSpec) -> str:
         # An AUTO_INCREMENT column must be a key; the probe only needs the type.
