@@ -33,8 +33,9 @@ class Sig:
     by_name: bool = False
     field: str | None = None
     text: str = ""
-    #: Django's DDL that creates it (models' side only): what a repair runs.
-    sql: str = dataclasses.field(default="", compare=False)
+    #: Django's DDL that creates it (models' side only): what a repair runs;
+    #: rendered with ``str()`` when a discrepancy needs it.
+    sql: Any = dataclasses.field(default="", compare=False)
 
     @property
     def key(self) -> tuple[Any, ...]:
@@ -130,7 +131,7 @@ def index_sig(index: sa.Index, *, with_method: bool, expected: bool) -> Sig:
         by_name=by_name,
         field=info.get("field"),
         text=str(info.get("django_sql", "")) if by_name else "",
-        sql=str(info.get("django_sql", "")) if expected else "",
+        sql=info.get("django_sql", "") if expected else "",
     )
 
 
@@ -142,7 +143,7 @@ def unique_sig(constraint: sa.UniqueConstraint) -> Sig:
         columns,
         name=str(constraint.name) if constraint.name else None,
         field=info.get("field"),
-        sql=str(info.get("django_sql", "")),
+        sql=info.get("django_sql", ""),
     )
 
 
@@ -159,7 +160,7 @@ def fk_sig(fk: sa.ForeignKeyConstraint) -> Sig:
         (ref_table, tuple(ref_cols)),
         name=str(fk.name) if fk.name else None,
         field=info.get("field"),
-        sql=str(info.get("django_sql", "")),
+        sql=info.get("django_sql", ""),
     )
 
 

@@ -368,5 +368,5 @@ def _sig_discrepancy(namer: _Namer, side: str, table: str, sig: Sig) -> Discrepa
         expected=sig.describe() if side == "missing" else None,
         actual=sig.describe() if side == "extra" else None,
         message=message,
-        repair_sql=sig.sql if side == "missing" else "",
+        repair_sql=str(sig.sql) if side == "missing" else "",
     )

@@ -14,6 +14,7 @@ that reflection of the live database yields (see ``vendors.base``).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -118,6 +119,21 @@ def build_expected(
             for m2m in opts.local_many_to_many:
                 schema.ignored_tables.add(stored(m2m.m2m_db_table()))
     return schema
+
+
+class LazySQL:
+    """Django's DDL for one constraint, rendered only if a repair needs it."""
+
+    __slots__ = ("_args", "_make", "_text")
+
+    def __init__(self, make: Any, *args: Any) -> None:
+        self._make, self._args = make, args
+        self._text: str | None = None
+
+    def __str__(self) -> str:
+        if self._text is None:
+            self._text = str(self._make(*self._args) or "")
+        return self._text
 
 
 def _owns_any(model: ModelType, tables: set[str]) -> bool:
@@ -239,11 +255,11 @@ class _TableBuilder:
                 and fld.concrete
                 and fld.db_parameters(connection=self.connection)["type"] is not None
             ):
-                sql = self.editor._create_unique_sql(model, [fld])  # type: ignore[attr-defined]
+                sql = LazySQL(self.editor._create_unique_sql, model, [fld])  # type: ignore[attr-defined]
                 table.append_constraint(
                     sa.UniqueConstraint(
                         self.stored(fld.column),  # type: ignore[arg-type]
-                        info={"field": fld.name, "django_sql": str(sql or "")},
+                        info={"field": fld.name, "django_sql": sql},
                     )
                 )
         for field_names in opts.unique_together:
@@ -274,7 +290,7 @@ class _TableBuilder:
         using = str(parts.get("using") or "").strip()
         method = using.split()[-1].strip('"').lower() if using else None
         by_name = bool(condition or include) or not isinstance(cols_part, Columns)
-        info = {"by_name": by_name, "django_sql": str(statement)}
+        info = {"by_name": by_name, "django_sql": statement}  # rendered when needed
         if isinstance(cols_part, Columns):
             columns = [table.c[self.stored(c)] for c in cols_part.columns]
             opclasses = list(getattr(cols_part, "opclasses", ()) or ())
@@ -311,12 +327,13 @@ class _TableBuilder:
                 continue
             target = fld.remote_field.model._meta
             to_column = target.get_field(fld.remote_field.field_name).column  # type: ignore[union-attr,arg-type]
-            sql = ""
+            sql: LazySQL | str = ""
             if self.editor.sql_create_fk:
-                sql = str(
-                    self.editor._create_fk_sql(  # type: ignore[attr-defined]
-                        model, fld, "_fk_%(to_table)s_%(to_column)s"
-                    )
+                sql = LazySQL(
+                    self.editor._create_fk_sql,  # type: ignore[attr-defined]
+                    model,
+                    fld,
+                    "_fk_%(to_table)s_%(to_column)s",
                 )
             table.append_constraint(
                 sa.ForeignKeyConstraint(
@@ -331,6 +348,7 @@ class _TableBuilder:
 _SPACES = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=4096)  # a project has few distinct type texts
 def normalise_type_text(text: str) -> str:
     """Lower case, single spaces, none inside parentheses: ``decimal(10,2)``."""
     text = _SPACES.sub(" ", text.strip().lower())
