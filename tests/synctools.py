@@ -134,6 +134,65 @@ DDL_TYPES = {
     },
 }
 
+# -- migration sources, as makemigrations writes them ------------------------
+
+#: The ``id`` field makemigrations writes for ``DEFAULT_AUTO_FIELD`` (BigAutoField).
+AUTO_ID = (
+    '("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, '
+    'verbose_name="ID"))'
+)
+
+
+def create_model(name: str, *fields: str) -> str:
+    """One ``migrations.CreateModel`` operation (lines indented for ``operations``):
+    model ``name`` with the ``id`` field, then ``fields`` (``'("f", models.X(...))'``)."""
+    lines = "".join(f"                {field},\n" for field in (AUTO_ID, *fields))
+    return (
+        "        migrations.CreateModel(\n"
+        f'            name="{name}",\n'
+        "            fields=[\n"
+        f"{lines}"
+        "            ],\n"
+        "        ),\n"
+    )
+
+
+def initial_migration(*operations: str) -> str:
+    """A ``0001_initial`` migration of ``operations`` (see ``create_model``);
+    ``django.db.models.deletion`` is imported when an operation uses it."""
+    body = "".join(operations)
+    imports = "import django.db.models.deletion\n" if "django.db.models.deletion" in body else ""
+    return (
+        f"\n{imports}from django.db import migrations, models\n\n\n"
+        "class Migration(migrations.Migration):\n"
+        "    initial = True\n"
+        "    dependencies = []\n"
+        "    operations = [\n"
+        f"{body}"
+        "    ]\n"
+    )
+
+
+#: ``shop`` 0001_initial: ``Item`` with ``name = models.CharField(max_length=50)``.
+ITEM_INITIAL = initial_migration(create_model("Item", '("name", models.CharField(max_length=50))'))
+
+#: ``shop`` 0002 after ``ITEM_INITIAL``: adds ``Item.size`` and fills it in a RunPython.
+ITEM_FILL = """
+from django.db import migrations, models
+
+
+def fill(apps, schema_editor):
+    apps.get_model("shop", "Item").objects.update(size=3)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("shop", "0001_initial")]
+    operations = [
+        migrations.AddField(model_name="item", name="size", field=models.IntegerField(null=True)),
+        migrations.RunPython(fill, migrations.RunPython.noop),
+    ]
+"""
+
 
 @dataclass
 class Result:

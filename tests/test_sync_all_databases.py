@@ -1,4 +1,3 @@
-# ruff: noqa: E501  (the migrations below are written as makemigrations writes them)
 """A sync of several primaries (``--all-databases``): the migration file is
 written once and listed once, under the first alias; each alias applies it."""
 
@@ -7,25 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from .synctools import Project, dropped_databases_fixture, project_fixture  # noqa: F401
-
-INITIAL = """
-from django.db import migrations, models
-
-
-class Migration(migrations.Migration):
-    initial = True
-    dependencies = []
-    operations = [
-        migrations.CreateModel(
-            name="Item",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("name", models.CharField(max_length=50)),
-            ],
-        ),
-    ]
-"""
+from .synctools import ITEM_INITIAL, Project, dropped_databases_fixture, project_fixture  # noqa: F401
 
 MODELS = """
 class Item(models.Model):
@@ -44,7 +25,7 @@ def _actions(out: str) -> dict[str, list[tuple[str, str, str]]]:
 
 def test_written_migration_is_listed_under_the_first_alias_only(project: Project) -> None:
     project.add_sqlite_alias("other")
-    project.app("shop", MODELS.format(more=""), {"0001_initial": INITIAL})
+    project.app("shop", MODELS.format(more=""), {"0001_initial": ITEM_INITIAL})
     project.migrate("shop")
     project.migrate("shop", "--database", "other")
     project.models("shop", MODELS.format(more="    size = models.IntegerField(null=True)\n"))

@@ -1,36 +1,21 @@
-# ruff: noqa: E501  (the migrations below are written as makemigrations writes them)
 """``--dry-run`` lists every action a sync would take (files it would write,
 migrations it would fake or apply, repairs), with their SQL, and changes
 nothing; the sync that follows does just that."""
 
 from __future__ import annotations
 
-from .synctools import Project, dropped_databases_fixture, project_fixture  # noqa: F401
+from .synctools import (  # noqa: F401
+    Project,
+    create_model,
+    dropped_databases_fixture,
+    initial_migration,
+    project_fixture,
+)
 
-INITIAL = """
-from django.db import migrations, models
-
-
-class Migration(migrations.Migration):
-    initial = True
-    dependencies = []
-    operations = [
-        migrations.CreateModel(
-            name="Item",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("name", models.CharField(max_length=50)),
-            ],
-        ),
-        migrations.CreateModel(
-            name="Tag",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("label", models.CharField(db_index=True, max_length=20)),
-            ],
-        ),
-    ]
-"""
+INITIAL = initial_migration(
+    create_model("Item", '("name", models.CharField(max_length=50))'),
+    create_model("Tag", '("label", models.CharField(db_index=True, max_length=20))'),
+)
 
 
 def _add(name: str, after: str) -> str:

@@ -7,25 +7,15 @@ from __future__ import annotations
 
 import re
 
-from .synctools import Project, dropped_databases_fixture, project_fixture  # noqa: F401
+from .synctools import (  # noqa: F401
+    Project,
+    create_model,
+    dropped_databases_fixture,
+    initial_migration,
+    project_fixture,
+)
 
-INITIAL = """
-from django.db import migrations, models
-
-
-class Migration(migrations.Migration):
-    initial = True
-    dependencies = []
-    operations = [
-        migrations.CreateModel(
-            name="Item",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("code", models.CharField(max_length=10)),
-            ],
-        ),
-    ]
-"""
+INITIAL = initial_migration(create_model("Item", '("code", models.CharField(max_length=10))'))
 
 UNIQUE = """
 from django.db import migrations, models

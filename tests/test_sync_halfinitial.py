@@ -1,11 +1,16 @@
-# ruff: noqa: E501  (the migrations below are written as makemigrations writes them)
 """An initial migration half applied (one of its two tables exists, with rows):
 the sync creates the other table and records the migration; Django's
 ``--fake-initial`` fails here ("already exists")."""
 
 from __future__ import annotations
 
-from .synctools import Project, dropped_databases_fixture, project_fixture  # noqa: F401
+from .synctools import (  # noqa: F401
+    Project,
+    create_model,
+    dropped_databases_fixture,
+    initial_migration,
+    project_fixture,
+)
 
 MODELS = """
 class Team(models.Model):
@@ -17,32 +22,14 @@ class Player(models.Model):
     number = models.IntegerField()
 """
 
-INITIAL = """
-import django.db.models.deletion
-from django.db import migrations, models
-
-
-class Migration(migrations.Migration):
-    initial = True
-    dependencies = []
-    operations = [
-        migrations.CreateModel(
-            name="Team",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("name", models.CharField(max_length=40)),
-            ],
-        ),
-        migrations.CreateModel(
-            name="Player",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("number", models.IntegerField()),
-                ("team", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="club.team")),
-            ],
-        ),
-    ]
-"""
+INITIAL = initial_migration(
+    create_model("Team", '("name", models.CharField(max_length=40))'),
+    create_model(
+        "Player",
+        '("number", models.IntegerField())',
+        '("team", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="club.team"))',
+    ),
+)
 
 
 def test_half_applied_initial_migration_completes(project: Project) -> None:

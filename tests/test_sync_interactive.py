@@ -1,4 +1,3 @@
-# ruff: noqa: E501  (the migrations below are written as makemigrations writes them)
 """Interactive sync (a terminal, no --noinput): makemigrations asks its
 questions first, but the file it would write is held until the plan needs it,
 so a refusal that follows leaves no file behind."""
@@ -10,41 +9,14 @@ import pty
 import subprocess
 import sys
 
-from .synctools import Project, Result, dropped_databases_fixture, project_fixture  # noqa: F401
-
-INITIAL = """
-from django.db import migrations, models
-
-
-class Migration(migrations.Migration):
-    initial = True
-    dependencies = []
-    operations = [
-        migrations.CreateModel(
-            name="Item",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("name", models.CharField(max_length=50)),
-            ],
-        ),
-    ]
-"""
-
-FILL = """
-from django.db import migrations, models
-
-
-def fill(apps, schema_editor):
-    apps.get_model("shop", "Item").objects.update(size=3)
-
-
-class Migration(migrations.Migration):
-    dependencies = [("shop", "0001_initial")]
-    operations = [
-        migrations.AddField(model_name="item", name="size", field=models.IntegerField(null=True)),
-        migrations.RunPython(fill, migrations.RunPython.noop),
-    ]
-"""
+from .synctools import (  # noqa: F401
+    ITEM_FILL,
+    ITEM_INITIAL,
+    Project,
+    Result,
+    dropped_databases_fixture,
+    project_fixture,
+)
 
 MODELS = """
 class Item(models.Model):
@@ -79,7 +51,7 @@ def _interactive(project: Project, answers: str) -> Result:
 
 
 def test_refusal_after_the_questions_writes_no_file(project: Project) -> None:
-    project.app("shop", MODELS, {"0001_initial": INITIAL, "0002_fill": FILL})
+    project.app("shop", MODELS, {"0001_initial": ITEM_INITIAL, "0002_fill": ITEM_FILL})
     project.migrate("shop", "0001")
     project.execute(
         "INSERT INTO shop_item (id, name) VALUES (1, 'a')",
@@ -97,7 +69,7 @@ def test_refusal_after_the_questions_writes_no_file(project: Project) -> None:
 
 
 def test_answered_question_then_the_file_is_written_and_applied(project: Project) -> None:
-    project.app("shop", MODELS, {"0001_initial": INITIAL, "0002_fill": FILL})
+    project.app("shop", MODELS, {"0001_initial": ITEM_INITIAL, "0002_fill": ITEM_FILL})
     project.migrate("shop", "0001")
     project.execute("INSERT INTO shop_item (id, name) VALUES (1, 'a')")
 

@@ -12,12 +12,7 @@ from __future__ import annotations
 
 import django
 
-from .synctools import Project, dropped_databases_fixture, project_fixture  # noqa: F401
-
-AUTO = (
-    '("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, '
-    'verbose_name="ID"))'
-)
+from .synctools import AUTO_ID, Project, dropped_databases_fixture, project_fixture  # noqa: F401
 
 #: Person's auxiliary integer columns, one per operation that needs a column.
 AUX = [
@@ -42,7 +37,7 @@ from django.db import migrations, models
 
 
 def small():
-    return [{AUTO}, ("x", models.IntegerField())]
+    return [{AUTO_ID}, ("x", models.IntegerField())]
 
 
 class Migration(migrations.Migration):
@@ -56,15 +51,15 @@ class Migration(migrations.Migration):
         migrations.CreateModel(name="TabP", fields=small()),
         migrations.CreateModel(name="TabA", fields=small()),
         migrations.CreateModel(
-            name="UtP", fields=[{AUTO}, ("a", models.IntegerField()), ("b", models.IntegerField())]
+            name="UtP", fields=[{AUTO_ID}, ("a", models.IntegerField()), ("b", models.IntegerField())]
         ),
         migrations.CreateModel(
-            name="UtA", fields=[{AUTO}, ("a", models.IntegerField()), ("b", models.IntegerField())]
+            name="UtA", fields=[{AUTO_ID}, ("a", models.IntegerField()), ("b", models.IntegerField())]
         ),
         migrations.CreateModel(
             name="Person",
             fields=[
-                {AUTO},
+                {AUTO_ID},
                 ("name", models.CharField(max_length=20)),
                 ("rm_p", models.IntegerField(null=True)),
                 ("rm_a", models.IntegerField(null=True)),
@@ -139,7 +134,7 @@ from django.db import migrations, models
 
 
 def small():
-    return [{AUTO}, ("x", models.IntegerField())]
+    return [{AUTO_ID}, ("x", models.IntegerField())]
 
 
 class Migration(migrations.Migration):

@@ -4,7 +4,7 @@ operations run, the migration is recorded, the rows stay."""
 
 from __future__ import annotations
 
-from .synctools import Project, dropped_databases_fixture, project_fixture  # noqa: F401
+from .synctools import ITEM_INITIAL, Project, dropped_databases_fixture, project_fixture  # noqa: F401
 
 MODELS = """
 class Item(models.Model):
@@ -19,24 +19,6 @@ class Item(models.Model):
 class C(models.Model):
     item = models.ForeignKey(Item, on_delete=models.CASCADE)
     label = models.CharField(max_length=20)
-"""
-
-INITIAL = """
-from django.db import migrations, models
-
-
-class Migration(migrations.Migration):
-    initial = True
-    dependencies = []
-    operations = [
-        migrations.CreateModel(
-            name="Item",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("name", models.CharField(max_length=50)),
-            ],
-        ),
-    ]
 """
 
 SECOND = """
@@ -67,7 +49,7 @@ class Migration(migrations.Migration):
 
 
 def test_partly_applied_migration_is_completed(project: Project) -> None:
-    project.app("shop", MODELS, {"0001_initial": INITIAL, "0002_more": SECOND})
+    project.app("shop", MODELS, {"0001_initial": ITEM_INITIAL, "0002_more": SECOND})
     project.migrate("shop", "0001")
     project.execute(
         "INSERT INTO shop_item (id, name) VALUES (1, 'one'), (2, 'two')",

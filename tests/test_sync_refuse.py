@@ -1,4 +1,3 @@
-# ruff: noqa: E501  (the migrations below are written as makemigrations writes them)
 """Refusals: exit 2 with one clear message, and nothing changed (no file, no
 row, no DDL, no history).
 
@@ -8,41 +7,7 @@ row, no DDL, no history).
 
 from __future__ import annotations
 
-from .synctools import Project, dropped_databases_fixture, project_fixture  # noqa: F401
-
-INITIAL = """
-from django.db import migrations, models
-
-
-class Migration(migrations.Migration):
-    initial = True
-    dependencies = []
-    operations = [
-        migrations.CreateModel(
-            name="Item",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("name", models.CharField(max_length=50)),
-            ],
-        ),
-    ]
-"""
-
-FILL = """
-from django.db import migrations, models
-
-
-def fill(apps, schema_editor):
-    apps.get_model("shop", "Item").objects.update(size=3)
-
-
-class Migration(migrations.Migration):
-    dependencies = [("shop", "0001_initial")]
-    operations = [
-        migrations.AddField(model_name="item", name="size", field=models.IntegerField(null=True)),
-        migrations.RunPython(fill, migrations.RunPython.noop),
-    ]
-"""
+from .synctools import ITEM_FILL, ITEM_INITIAL, Project, dropped_databases_fixture, project_fixture  # noqa: F401
 
 MODELS = """
 class Item(models.Model):
@@ -64,7 +29,7 @@ def test_runpython_with_its_effect_present_is_refused(project: Project) -> None:
     project.app(
         "shop",
         MODELS.format(more="    colour = models.CharField(max_length=10, null=True)"),
-        {"0001_initial": INITIAL, "0002_fill": FILL},
+        {"0001_initial": ITEM_INITIAL, "0002_fill": ITEM_FILL},
     )
     project.migrate("shop", "0001")
     project.execute(
@@ -86,7 +51,7 @@ def test_runpython_with_its_effect_present_is_refused(project: Project) -> None:
 
 
 def test_noinput_question_is_a_clear_error(project: Project) -> None:
-    project.app("shop", MODELS.format(more=""), {"0001_initial": INITIAL})
+    project.app("shop", MODELS.format(more=""), {"0001_initial": ITEM_INITIAL})
     project.migrate("shop", "0001")
     project.execute("INSERT INTO shop_item (id, name) VALUES (1, 'a'), (2, 'b')")
     # size (nullable) needs no answer; weight (non-nullable, no default) does.

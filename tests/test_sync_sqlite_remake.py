@@ -8,26 +8,21 @@ data (an extra, reported: exit 1)."""
 
 from __future__ import annotations
 
-from .synctools import Project, dropped_databases_fixture, project_fixture  # noqa: F401
+from .synctools import (  # noqa: F401
+    Project,
+    create_model,
+    dropped_databases_fixture,
+    initial_migration,
+    project_fixture,
+)
 
-INITIAL = """
-from django.db import migrations, models
-
-
-class Migration(migrations.Migration):
-    initial = True
-    dependencies = []
-    operations = [
-        migrations.CreateModel(
-            name="Item",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("code", models.CharField(max_length=10)),
-                ("size", models.IntegerField(default=0)),
-            ],
-        ),
-    ]
-"""
+INITIAL = initial_migration(
+    create_model(
+        "Item",
+        '("code", models.CharField(max_length=10))',
+        '("size", models.IntegerField(default=0))',
+    )
+)
 
 WIDER = """
 from django.db import migrations, models

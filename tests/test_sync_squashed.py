@@ -5,9 +5,7 @@ one recorded."""
 
 from __future__ import annotations
 
-from .synctools import Project, dropped_databases_fixture, project_fixture  # noqa: F401
-
-AUTO = '("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"))'
+from .synctools import AUTO_ID, Project, dropped_databases_fixture, project_fixture  # noqa: F401
 
 FIRST = f"""
 from django.db import migrations, models
@@ -17,7 +15,7 @@ class Migration(migrations.Migration):
     initial = True
     dependencies = []
     operations = [
-        migrations.CreateModel(name="Item", fields=[{AUTO}, ("name", models.CharField(max_length=50))]),
+        migrations.CreateModel(name="Item", fields=[{AUTO_ID}, ("name", models.CharField(max_length=50))]),
     ]
 """
 
@@ -43,7 +41,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.CreateModel(
             name="Item",
-            fields=[{AUTO}, ("name", models.CharField(max_length=50)), ("a", models.IntegerField(null=True))],
+            fields=[{AUTO_ID}, ("name", models.CharField(max_length=50)), ("a", models.IntegerField(null=True))],
         ),
     ]
 """
