@@ -8,6 +8,8 @@ skip.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -17,6 +19,18 @@ from django.conf import settings
 from django.db import connections
 
 ALIASES = list(settings.DATABASES)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Leave nothing behind: a sync on SQLite keeps its lock file beside the
+    database file (``djmigrator.locks``); the test databases are gone by now."""
+    for config in settings.DATABASES.values():
+        if "sqlite" not in config["ENGINE"]:
+            continue
+        for name in (config.get("NAME"), (config.get("TEST") or {}).get("NAME")):
+            if name and not str(name).startswith((":memory:", "file:")):
+                with contextlib.suppress(OSError):
+                    os.remove(f"{name}.djmigrator.lock")
 
 
 @pytest.fixture(params=ALIASES, ids=lambda a: connections[a].vendor)
