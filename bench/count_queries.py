@@ -17,6 +17,10 @@ Three counters, printed as one JSON document on stdout:
   (BEGIN/COMMIT/ROLLBACK/SAVEPOINT, autocommit switches).  ``round_trips`` is
   ``dbapi + tx``.  SQLite runs in process and has no DBAPI-level count.
 
+A comparison shared between processes (``djmigrator.parallel``) is counted
+whole: each worker sends its counts back with its result; ``processes`` says
+how many processes the comparison used.
+
 ``shapes`` lists the most frequent statement shapes (literals replaced by ``?``)
 so that a per-table query stands out.
 """
@@ -105,6 +109,28 @@ def _patch_drivers() -> None:
         Connection.autocommit = autocommit  # type: ignore[method-assign]
 
 
+def _count_workers() -> None:
+    """Add what the comparison's worker processes sent to this process's counts."""
+    from djmigrator import comparator
+
+    real = comparator.run_shares
+
+    def run_shares(shares: Any, work: Any) -> Any:
+        def counted(share: Any) -> Any:
+            counts, shapes = Counter(_counts), Counter(_shapes)
+            result = work(share)
+            return result, _counts - counts, _shapes - shapes
+
+        outcomes = real(shares, counted)
+        for counts, shapes in [(c, s) for _, c, s in outcomes[1:]]:  # the first ran here
+            _counts.update(counts)
+            _shapes.update(shapes)
+        _counts["processes"] = max(_counts["processes"], len(outcomes))
+        return [result for result, _, _ in outcomes]
+
+    comparator.run_shares = run_shares  # type: ignore[assignment]
+
+
 def main(argv: list[str]) -> int:
     _patch_drivers()
     import django
@@ -118,6 +144,7 @@ def main(argv: list[str]) -> int:
 
     ensure_connected("default")
     engine = get_engine("default")
+    _count_workers()
 
     def on_sa(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
         _counts["sqlalchemy"] += 1
@@ -147,6 +174,7 @@ def main(argv: list[str]) -> int:
         "dbapi": _counts["dbapi"] if server else None,
         "tx": _counts["tx"] if server else None,
         "round_trips": _counts["dbapi"] + _counts["tx"] if server else None,
+        "processes": _counts["processes"] or 1,
         "shapes": _shapes.most_common(8),
     }
     sys.stdout.write(json.dumps(result) + "\n")

@@ -19,6 +19,7 @@ The project is written to ``bench/.cache/<N>/`` (git-ignored):
   hours on a small machine, and would measure that Django cost, not ours.
 * ``DJM_BENCH_PLAIN=1`` leaves ``djmigrator`` out of ``INSTALLED_APPS``: the
   baseline Django commands run as in a project without it.
+  ``DJM_BENCH_WORKERS=K`` sets ``DJMIGRATOR["WORKERS"]`` (processes of the check).
 * ``appNN/migrations/0001_initial.py``: written by running ``makemigrations``
   in the generated project, so they are exactly what Django writes.
 
@@ -129,6 +130,9 @@ if os.environ.get("DJM_BENCH_PLAIN"):
     # Django's own commands as a project without djmigrator runs them (its
     # database system check would otherwise compare the schema in ``migrate``).
     INSTALLED_APPS.remove("djmigrator")
+if os.environ.get("DJM_BENCH_WORKERS"):
+    # the check in a given number of processes (``DJMIGRATOR["WORKERS"]``)
+    DJMIGRATOR = {{"WORKERS": int(os.environ["DJM_BENCH_WORKERS"])}}
 '''
 
 MANAGE = '''\
@@ -202,12 +206,16 @@ def render_models(n: int, app_index: int, block: list[int]) -> str:
     return "\n".join(lines)
 
 
+def write_settings(n: int, target: Path) -> None:
+    apps = "\n".join(f'    "{app_label(i)}",' for i in range(len(plan(n))))
+    (target / "benchproj" / "settings.py").write_text(SETTINGS.format(n=n, apps=apps))
+
+
 def write_project(n: int, target: Path) -> None:
     blocks = plan(n)
     (target / "benchproj").mkdir(parents=True)
     (target / "benchproj" / "__init__.py").write_text("")
-    apps = "\n".join(f'    "{app_label(i)}",' for i in range(len(blocks)))
-    (target / "benchproj" / "settings.py").write_text(SETTINGS.format(n=n, apps=apps))
+    write_settings(n, target)
     (target / "manage.py").write_text(MANAGE)
     for i, block in enumerate(blocks):
         app = target / app_label(i)
@@ -226,6 +234,9 @@ def project_env(
     """
     env = dict(os.environ)
     env.pop("DJM_BENCH_PLAIN", None)
+    # Timed as an installed project runs: from cached bytecode (the warm-up
+    # round writes it), whatever the calling shell says.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if plain:
         env["DJM_BENCH_PLAIN"] = "1"
     env["DJANGO_SETTINGS_MODULE"] = "benchproj.settings"
@@ -265,6 +276,7 @@ def ensure_project(n: int, force: bool = False) -> Path:
     """The generated project of ``n`` models, generating it if needed."""
     target = project_dir(n)
     if is_current(n) and not force:
+        write_settings(n, target)  # settings do not shape the schema: always current
         return target
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".gen-{n}-", dir=CACHE_DIR))

@@ -40,6 +40,7 @@ from generate import PYTHON, REPO_DIR, ensure_project, project_env
 BENCH_DIR = Path(__file__).resolve().parent
 
 CHECK = "check"
+CHECK_ONE = "check_one_process"
 MAKEMIGRATIONS = "makemigrations"
 MIGRATE_CHECK = "migrate_check"
 MIGRATE_CHECK_DJM = "migrate_check_djm"
@@ -55,12 +56,19 @@ class Command:
     legacy: bool = False
     #: runs without djmigrator in INSTALLED_APPS (Django's own baseline)
     plain: bool = False
+    #: DJMIGRATOR["WORKERS"] for this command (None: the default)
+    workers: int | None = None
 
 
 COMMANDS: dict[str, Command] = {
     CHECK: Command(
         "smart_makemigrations --check --format json",
         ["smart_makemigrations", "--check", "--format", "json"],
+    ),
+    CHECK_ONE: Command(
+        "  the same in one process (WORKERS=1)",
+        ["smart_makemigrations", "--check", "--format", "json"],
+        workers=1,
     ),
     MAKEMIGRATIONS: Command(
         "makemigrations --check --dry-run", ["makemigrations", "--check", "--dry-run"], plain=True
@@ -86,8 +94,12 @@ class Sample:
     wall: float
     rss_kb: int
     status: int
-    #: user + system CPU seconds of the child (less sensitive to load than wall)
+    #: user + system CPU seconds of the child and its own children
     cpu: float = 0.0
+    #: peak of the summed proportional set size (PSS) of the child and its
+    #: children, sampled: the memory of all its processes, pages they share
+    #: counted once (the peak RSS above is that of the largest process)
+    tree_kb: int = 0
 
 
 @dataclass
@@ -107,6 +119,10 @@ class Cell:
         return statistics.median(s.rss_kb for s in self.samples) / 1024
 
     @property
+    def tree_mb(self) -> float:
+        return statistics.median(s.tree_kb for s in self.samples) / 1024
+
+    @property
     def cpu(self) -> float:
         return statistics.median(s.cpu for s in self.samples)
 
@@ -123,9 +139,13 @@ def log(message: str) -> None:
 def run_once(
     project: Path, vendor: str, db: str, command: Command, timeout: float
 ) -> tuple[Sample, str, str]:
-    """Run ``manage.py *args`` once; wall time and the child's own peak RSS."""
+    """Run ``manage.py *args`` once: wall time, CPU, peak RSS, peak PSS of its processes."""
     env = project_env(project, vendor, db, plain=command.plain)
+    if command.workers is not None:
+        env["DJM_BENCH_WORKERS"] = str(command.workers)
     args = command.args
+    tree_kb = 0
+    next_sample = 0.0
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(
@@ -136,10 +156,14 @@ def run_once(
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
-            if time.perf_counter() > deadline:
+            now = time.perf_counter()
+            if now > deadline:
                 proc.kill()
                 pid, status, usage = os.wait4(proc.pid, 0)
                 break
+            if now >= next_sample:
+                tree_kb = max(tree_kb, tree_pss_kb(proc.pid))
+                next_sample = now + SAMPLE_EVERY
             time.sleep(0.005)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -148,7 +172,31 @@ def run_once(
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
     cpu = usage.ru_utime + usage.ru_stime
-    return Sample(wall, int(usage.ru_maxrss), proc.returncode, cpu), stdout, stderr
+    rss_kb = int(usage.ru_maxrss)
+    sample = Sample(wall, rss_kb, proc.returncode, cpu, max(tree_kb, 0))
+    return sample, stdout, stderr
+
+
+#: seconds between two samples of a command's memory (reading smaps costs CPU)
+SAMPLE_EVERY = 0.05
+
+
+def tree_pss_kb(pid: int) -> int:
+    """The summed PSS of ``pid`` and its descendants now (0 without ``/proc``)."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            with open(f"/proc/{current}/smaps_rollup") as rollup:
+                for line in rollup:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        break
+            with open(f"/proc/{current}/task/{current}/children") as children:
+                todo += [int(c) for c in children.read().split()]
+        except (OSError, ValueError):  # gone meanwhile, or no /proc
+            continue
+    return total
 
 
 def count_round_trips(project: Path, vendor: str, timeout: float) -> dict[str, Any]:
@@ -243,7 +291,7 @@ def print_vendor(n: int, vendor: str, cells: dict[str, Cell], trips: dict[str, A
     out(f"\nN={n}  {vendor}  (timed runs: {counts}; load {os.getloadavg()[0]:.2f})\n")
     out(
         f"  {'command':<48} {'wall median':>11} {'min':>7} {'max':>7} {'CPU':>7}"
-        f" {'peak RSS':>9}  exit\n"
+        f" {'peak RSS':>9} {'all PSS':>8}  exit\n"
     )
     for name, cell in cells.items():
         if not cell.samples:
@@ -251,10 +299,13 @@ def print_vendor(n: int, vendor: str, cells: dict[str, Cell], trips: dict[str, A
         walls = [s.wall for s in cell.samples]
         out(
             f"  {COMMANDS[name].label:<48} {cell.wall:>9.2f} s {min(walls):>7.2f} "
-            f"{max(walls):>7.2f} {cell.cpu:>7.2f} {cell.rss_mb:>6.0f} MB  {cell.statuses}\n"
+            f"{max(walls):>7.2f} {cell.cpu:>7.2f} {cell.rss_mb:>6.0f} MB {cell.tree_mb:>5.0f} MB"
+            f"  {cell.statuses}\n"
         )
     if CHECK in cells:
         out(f"  check result: {_check_summary(cells[CHECK])}\n")
+    if CHECK_ONE in cells:
+        out(f"  check result in one process: {_check_summary(cells[CHECK_ONE])}\n")
     if SYNC in cells:
         out(f"  sync result: {_check_summary(cells[SYNC])}\n")
     if CHECK in cells and MAKEMIGRATIONS in cells:
@@ -262,7 +313,13 @@ def print_vendor(n: int, vendor: str, cells: dict[str, Cell], trips: dict[str, A
         out(
             f"  check / makemigrations --check: wall {_ratio(c.wall, m.wall)} "
             f"(target <= 1.0x at 1000), CPU {_ratio(c.cpu, m.cpu)}, "
-            f"memory {_ratio(c.rss_mb, m.rss_mb)} (target <= 1.5x at 2000)\n"
+            f"memory {_ratio(c.tree_mb, m.tree_mb)} (target <= 1.5x at 2000)\n"
+        )
+    if CHECK_ONE in cells and MAKEMIGRATIONS in cells:
+        c, m = cells[CHECK_ONE], cells[MAKEMIGRATIONS]
+        out(
+            f"  the same in one process: wall {_ratio(c.wall, m.wall)}, "
+            f"CPU {_ratio(c.cpu, m.cpu)}, memory {_ratio(c.tree_mb, m.tree_mb)}\n"
         )
     if CHECK in cells and MIGRATE_CHECK in cells:
         c, m = cells[CHECK], cells[MIGRATE_CHECK]
@@ -278,7 +335,7 @@ def print_vendor(n: int, vendor: str, cells: dict[str, Cell], trips: dict[str, A
         out(
             f"  sync / migrate --fake-initial: wall {_ratio(s.wall, f.wall)} "
             f"(target <= 1.5x at 1000), CPU {_ratio(s.cpu, f.cpu)}, "
-            f"memory {_ratio(s.rss_mb, f.rss_mb)}\n"
+            f"memory {_ratio(s.tree_mb, f.tree_mb)}\n"
         )
     if trips:
         if "error" in trips:
@@ -288,7 +345,8 @@ def print_vendor(n: int, vendor: str, cells: dict[str, Cell], trips: dict[str, A
             out(
                 f"  round trips of the check: {rt if rt is not None else 'n/a (in process)'}"
                 f" (statements {trips['dbapi']}, transaction commands {trips['tx']};"
-                f" via Django {trips['django']}, via SQLAlchemy {trips['sqlalchemy']})\n"
+                f" via Django {trips['django']}, via SQLAlchemy {trips['sqlalchemy']};"
+                f" in {trips.get('processes', 1)} process(es))\n"
             )
             for shape, count in trips["shapes"][:5]:
                 out(f"      {count:>6} x {shape}\n")
@@ -317,9 +375,14 @@ def print_summary(results: dict[int, dict[str, dict[str, Any]]]) -> None:
                 parts.append(f"CPU {_ratio(cpu[CHECK], cpu[MAKEMIGRATIONS])}")
             if SYNC in w and FAKE_INITIAL in w:
                 parts.append(f"sync / fake-initial = {_ratio(w[SYNC], w[FAKE_INITIAL])}")
-            rss = r["rss_mb"]
-            if CHECK in rss and MAKEMIGRATIONS in rss:
-                parts.append(f"memory {_ratio(rss[CHECK], rss[MAKEMIGRATIONS])}")
+            mem = r["tree_mb"]
+            if CHECK in mem and MAKEMIGRATIONS in mem:
+                parts.append(f"memory {_ratio(mem[CHECK], mem[MAKEMIGRATIONS])}")
+            if CHECK_ONE in w and MAKEMIGRATIONS in w:
+                parts.append(
+                    f"in one process {_ratio(w[CHECK_ONE], w[MAKEMIGRATIONS])}"
+                    f" (CPU {_ratio(cpu[CHECK_ONE], cpu[MAKEMIGRATIONS])})"
+                )
             if r.get("round_trips") is not None:
                 parts.append(f"round trips {r['round_trips']}")
             out("    " + "; ".join(parts) + "\n")
@@ -377,6 +440,11 @@ def main(argv: list[str] | None = None) -> int:
         help="also time migrate --check with djmigrator installed (its system check)",
     )
     parser.add_argument("--no-round-trips", action="store_true", help="skip counting round trips")
+    parser.add_argument(
+        "--no-one-process",
+        action="store_true",
+        help="skip timing the check in one process (DJMIGRATOR['WORKERS'] = 1)",
+    )
     parser.add_argument("--timeout", type=float, default=900, help="seconds per command")
     parser.add_argument("--output", help="also write the results as JSON to this file")
     parser.add_argument(
@@ -396,7 +464,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.runs < 1:
         parser.error("--runs must be at least 1")
     sizes = [int(s) for s in parse_list(args.sizes)]
-    commands = [CHECK, MAKEMIGRATIONS, MIGRATE_CHECK]
+    commands = [CHECK, CHECK_ONE, MAKEMIGRATIONS, MIGRATE_CHECK]
+    if args.no_one_process:
+        commands.remove(CHECK_ONE)
     if args.djmigrator_in_migrate:
         commands.append(MIGRATE_CHECK_DJM)
     has_sync = (REPO_DIR / "djmigrator" / "sync.py").is_file()
@@ -423,9 +493,10 @@ def main(argv: list[str] | None = None) -> int:
             results[n][vendor] = {
                 "wall": {k: c.wall for k, c in cells.items() if c.samples},
                 "rss_mb": {k: c.rss_mb for k, c in cells.items() if c.samples},
+                "tree_mb": {k: c.tree_mb for k, c in cells.items() if c.samples},
                 "cpu": {k: c.cpu for k, c in cells.items() if c.samples},
                 "samples": {
-                    k: [[s.wall, s.cpu, s.rss_kb, s.status] for s in c.samples]
+                    k: [[s.wall, s.cpu, s.rss_kb, s.tree_kb, s.status] for s in c.samples]
                     for k, c in cells.items()
                 },
                 "check": _check_summary(cells[CHECK]),

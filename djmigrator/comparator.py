@@ -14,6 +14,7 @@ from .connection import ensure_connected, sa_connection
 from .context import CompareContext
 from .diff import run_alembic, to_discrepancies
 from .metadata import build_expected
+from .parallel import fork_safe, run_shares, worker_count
 from .reflection import shared_reflection
 from .report import AliasReport, Discrepancy
 from .vendors import get_vendor
@@ -32,12 +33,15 @@ def compare_alias(
     app_labels: Collection[str] | None = None,
     tables: Collection[str] | None = None,
     report_extra_tables: bool | None = None,
+    parallel: bool = False,
 ) -> AliasReport:
     """Compare the models of ``apps`` (default: the installed ones) with ``alias``.
 
     ``app_labels`` limits the comparison to those apps' tables (plus tables
     named ``<label>_*`` that no model owns); ``tables`` limits it to exactly
-    those table names.
+    those table names.  ``parallel`` lets a large comparison be shared
+    between forked processes (``djmigrator.parallel``); a caller that holds
+    session state on the connection (a sync's lock) leaves it off.
     """
     connection = ensure_connected(alias)
     vendor = get_vendor(connection.vendor)
@@ -78,47 +82,80 @@ def compare_alias(
 
     # Tables are built, reflected and compared a batch at a time, so that
     # memory stays bounded however many models there are; the live schema is
-    # still read in bulk, once (see ``reflection``).
+    # still read in bulk, once per process (see ``reflection``).  A large
+    # schema is shared between processes (``parallel``), each taking whole
+    # batches; extra tables are compared with the last batch.
     order = [t for t in expected.sources if t in selected]
     batches = [order[i : i + BATCH_TABLES] for i in range(0, len(order), BATCH_TABLES)] or [[]]
+    workers = 1
+    if parallel:
+        workers = worker_count(conf.get("WORKERS", alias), len(order))
+        if workers > 1 and not fork_safe(connection):
+            workers = 1
+    shares = _shares(batches, workers)
+
+    def work(share: list[list[str]]) -> tuple[list[Discrepancy], list[str]]:
+        with_extras = share is shares[-1]
+        share_tables = {t for batch in share for t in batch}
+
+        def reflected(name: str) -> bool:
+            return name in share_tables or (with_extras and extra_candidate(name))
+
+        found: list[Discrepancy] = []
+        with (
+            sa_connection(alias) as sa_conn,
+            shared_reflection(sa_conn, reflected),
+            vendor.building(connection),
+        ):
+            ctx = CompareContext(alias, connection, sa_conn, vendor)
+            for number, batch in enumerate(share):
+                batch_set = set(batch)
+                last = with_extras and number == len(share) - 1
+                metadata = expected.build(batch)
+                _resolve_types(ctx, metadata.tables.values())
+
+                def include_table(
+                    name: str, batch: set[str] = batch_set, last: bool = last
+                ) -> bool:
+                    # extra tables are compared with the last batch
+                    if name in batch:
+                        return True
+                    return last and name not in selected and extra_candidate(name)
+
+                diffs = run_alembic(
+                    ctx,
+                    metadata,
+                    include_table=include_table,
+                    include_metadata_table=batch_set.__contains__,
+                )
+                found += to_discrepancies(ctx, metadata, diffs)
+        return found, ctx.notes
+
     found: list[Discrepancy] = []
-
-    def reflected(name: str) -> bool:
-        return name in selected or extra_candidate(name)
-
-    with (
-        sa_connection(alias) as sa_conn,
-        shared_reflection(sa_conn, reflected),
-        vendor.building(connection),
-    ):
-        ctx = CompareContext(alias, connection, sa_conn, vendor)
-        for number, batch in enumerate(batches):
-            batch_set = set(batch)
-            last = number == len(batches) - 1
-            metadata = expected.build(batch)
-            _resolve_types(ctx, metadata.tables.values())
-
-            def include_table(name: str, batch: set[str] = batch_set, last: bool = last) -> bool:
-                # extra tables are compared with the last batch
-                if name in batch:
-                    return True
-                return last and name not in selected and extra_candidate(name)
-
-            diffs = run_alembic(
-                ctx,
-                metadata,
-                include_table=include_table,
-                include_metadata_table=batch_set.__contains__,
-            )
-            found += to_discrepancies(ctx, metadata, diffs)
+    notes: list[str] = []
+    for share_found, share_notes in run_shares(shares, work):
+        found += share_found
+        notes += (n for n in share_notes if n not in notes)
     ignored_kinds = conf.ignored_kinds(alias)
     kept = sorted((d for d in found if d.kind not in ignored_kinds), key=Discrepancy.sort_key)
     return AliasReport(
         alias=alias,
         vendor=_vendor_label(connection),
         discrepancies=tuple(kept),
-        notes=tuple(ctx.notes),
+        notes=tuple(notes),
     )
+
+
+def _shares(batches: list[list[str]], workers: int) -> list[list[list[str]]]:
+    """``batches`` in ``workers`` contiguous runs of about equal size."""
+    workers = max(1, min(workers, len(batches)))
+    size, rest = divmod(len(batches), workers)
+    shares, start = [], 0
+    for number in range(workers):
+        end = start + size + (1 if number < rest else 0)
+        shares.append(batches[start:end])
+        start = end
+    return shares
 
 
 def _selected_tables(

@@ -9,6 +9,7 @@ Example::
             "analytics": {"IGNORE_TABLES": ["tmp_*"]},
         },
         "LOCK_TIMEOUT": 60,                     # seconds a sync waits for another
+        "WORKERS": None,                        # processes for a large comparison
     }
 
 A malformed setting is never half-applied: every accessor raises
@@ -32,10 +33,11 @@ DEFAULTS: dict[str, Any] = {
     "IGNORE_KINDS": [],
     "DATABASES": {},
     "LOCK_TIMEOUT": 60,
+    "WORKERS": None,
 }
 
 #: The keys an entry of ``DJMIGRATOR["DATABASES"]`` may set for its alias.
-PER_ALIAS_KEYS: tuple[str, ...] = ("IGNORE_TABLES", "IGNORE_KINDS", "LOCK_TIMEOUT")
+PER_ALIAS_KEYS: tuple[str, ...] = ("IGNORE_TABLES", "IGNORE_KINDS", "LOCK_TIMEOUT", "WORKERS")
 
 
 def _user_setting() -> Any:
@@ -97,6 +99,15 @@ def _scope_problems(where: str, scope: dict[str, Any], allowed: tuple[str, ...])
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout < 0:
             found.append(
                 f"{where}['LOCK_TIMEOUT'] must be a number of seconds >= 0, not {timeout!r}."
+            )
+    if "WORKERS" in scope:
+        workers = scope["WORKERS"]
+        if workers is not None and (
+            isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
+        ):
+            found.append(
+                f"{where}['WORKERS'] must be None (as many as the CPUs allow) or a "
+                f"number of processes >= 1, not {workers!r}."
             )
     return found
 

@@ -135,6 +135,10 @@ class LazySQL:
             self._text = str(self._make(*self._args) or "")
         return self._text
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # sent from a comparison worker (``parallel``) as the text itself
+        return (str, (str(self),))
+
 
 def _owns_any(model: ModelType, tables: set[str]) -> bool:
     opts = model._meta

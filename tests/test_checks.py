@@ -161,13 +161,17 @@ def test_valid_settings_are_silent() -> None:
                 "IGNORE_TABLES": ["legacy_*"],
                 "IGNORE_KINDS": ["extra_index"],
                 "LOCK_TIMEOUT": 5,
-                "DATABASES": {"default": {"IGNORE_TABLES": [], "IGNORE_KINDS": ["extra_table"]}},
+                "WORKERS": 2,
+                "DATABASES": {
+                    "default": {"IGNORE_TABLES": [], "IGNORE_KINDS": ["extra_table"], "WORKERS": 1}
+                },
             }
         )
         == []
     )
     assert settings_errors({}) == []
     assert settings_errors(None) == []
+    assert settings_errors({"WORKERS": None}) == []
 
 
 @pytest.mark.parametrize(
@@ -177,7 +181,7 @@ def test_valid_settings_are_silent() -> None:
         (
             {"IGNORE_TABLE": ["x"]},
             "DJMIGRATOR has unknown keys: IGNORE_TABLE "
-            "(known: IGNORE_TABLES, IGNORE_KINDS, DATABASES, LOCK_TIMEOUT).",
+            "(known: IGNORE_TABLES, IGNORE_KINDS, DATABASES, LOCK_TIMEOUT, WORKERS).",
         ),
         (
             {"IGNORE_TABLES": "legacy_*"},
@@ -196,6 +200,16 @@ def test_valid_settings_are_silent() -> None:
             "DJMIGRATOR['LOCK_TIMEOUT'] must be a number of seconds >= 0, not '60'.",
         ),
         (
+            {"WORKERS": 0},
+            "DJMIGRATOR['WORKERS'] must be None (as many as the CPUs allow) or a number "
+            "of processes >= 1, not 0.",
+        ),
+        (
+            {"DATABASES": {"default": {"WORKERS": True}}},
+            "DJMIGRATOR['DATABASES']['default']['WORKERS'] must be None (as many as the CPUs "
+            "allow) or a number of processes >= 1, not True.",
+        ),
+        (
             {"DATABASES": ["default"]},
             "DJMIGRATOR['DATABASES'] must be a dict of alias -> settings, not list.",
         ),
@@ -206,7 +220,7 @@ def test_valid_settings_are_silent() -> None:
         (
             {"DATABASES": {"default": {"DATABASES": {}}}},
             "DJMIGRATOR['DATABASES']['default'] has unknown keys: DATABASES "
-            "(known: IGNORE_TABLES, IGNORE_KINDS, LOCK_TIMEOUT).",
+            "(known: IGNORE_TABLES, IGNORE_KINDS, LOCK_TIMEOUT, WORKERS).",
         ),
         (
             {"DATABASES": {"default": {"IGNORE_KINDS": ["nope"]}}},

@@ -49,10 +49,12 @@ def share_reflection(dialect: Any) -> None:
     one scan of ``sqlite_master`` per table and per use (uncached for primary
     and foreign keys), which grows with the square of the table count; it is
     read here for every table in one query.  PRAGMA results are shared between
-    SQLAlchemy's reflection and this module's own reads.
+    SQLAlchemy's reflection and this module's own reads, and read on the DBAPI
+    cursor (as SQLAlchemy's method reads them, rows by position) rather than
+    through a SQLAlchemy statement execution each: thousands of them at a
+    thousand tables.
     """
     table_sql = dialect._get_table_sql
-    table_pragma = dialect._get_table_pragma
 
     def _get_table_sql(
         connection: sa.Connection, table_name: str, schema: str | None = None, **kw: Any
@@ -73,15 +75,37 @@ def share_reflection(dialect: Any) -> None:
         connection: sa.Connection, pragma: str, table_name: str, schema: str | None = None
     ) -> Any:
         if pragma not in _SHARED_PRAGMAS:
-            return table_pragma(connection, pragma, table_name, schema=schema)
+            return _read_pragma(dialect, connection, pragma, table_name, schema)
         cache = _reflection_cache(connection)
         key = (pragma, table_name, schema)
         if key not in cache:
-            cache[key] = table_pragma(connection, pragma, table_name, schema=schema)
+            cache[key] = _read_pragma(dialect, connection, pragma, table_name, schema)
         return cache[key]
 
     dialect._get_table_sql = _get_table_sql
     dialect._get_table_pragma = _get_table_pragma
+
+
+def _read_pragma(
+    dialect: Any, connection: sa.Connection, pragma: str, table_name: str, schema: str | None
+) -> list[Any]:
+    """``SQLiteDialect._get_table_pragma``, on the DBAPI cursor.
+
+    As there: without a schema, ``main`` first, then ``temp`` (where temporary
+    tables live) if ``main`` has nothing.
+    """
+    quote = dialect.identifier_preparer.quote_identifier
+    schemas = [quote(schema)] if schema is not None else ["main", "temp"]
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for prefix in schemas:
+            cursor.execute(f"PRAGMA {prefix}.{pragma}({quote(table_name)})")
+            rows = cursor.fetchall()
+            if rows:
+                return list(rows)
+    finally:
+        cursor.close()
+    return []
 
 
 def _index_list(ctx: CompareContext, table: str) -> list[Any]:
