@@ -93,6 +93,10 @@ def compare_alias(
         if workers > 1 and not fork_safe(connection):
             workers = 1
     shares = _shares(batches, workers)
+    session = vendor.session_state(connection) if len(shares) > 1 else None
+
+    def worker_setup() -> None:
+        vendor.restore_session_state(ensure_connected(alias), session)
 
     def work(share: list[list[str]]) -> tuple[list[Discrepancy], list[str]]:
         with_extras = share is shares[-1]
@@ -133,7 +137,7 @@ def compare_alias(
 
     found: list[Discrepancy] = []
     notes: list[str] = []
-    for share_found, share_notes in run_shares(shares, work):
+    for share_found, share_notes in run_shares(shares, work, worker_setup):
         found += share_found
         notes += (n for n in share_notes if n not in notes)
     ignored_kinds = conf.ignored_kinds(alias)

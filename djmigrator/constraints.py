@@ -91,8 +91,13 @@ def _descending(element: Any) -> tuple[bool, ...]:
 
 
 def _dialect_option(element: Any, dialect: str, key: str) -> Any:
+    # ``dialect_options`` fills in a dialect's defaults on first lookup (all
+    # None or empty for the keys read here): skip a dialect never set.
+    options = element.dialect_options
+    if dialect not in options:
+        return None
     try:
-        return element.dialect_options[dialect][key]
+        return options[dialect][key]
     except (KeyError, TypeError):
         return None
 

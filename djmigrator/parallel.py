@@ -74,8 +74,14 @@ def fork_safe(connection: BaseDatabaseWrapper) -> bool:
     return not (callable(is_in_memory) and is_in_memory())
 
 
-def run_shares(shares: Sequence[T], work: Callable[[T], R]) -> list[R]:
-    """``[work(share) for share in shares]``, the shares after the first in children."""
+def run_shares(
+    shares: Sequence[T], work: Callable[[T], R], setup: Callable[[], None] | None = None
+) -> list[R]:
+    """``[work(share) for share in shares]``, the shares after the first in children.
+
+    ``setup`` runs first in each child, once it has set the parent's database
+    connections aside (to open its own and repeat the parent's session state).
+    """
     if len(shares) < 2:
         return [work(share) for share in shares]
     sys.stdout.flush()
@@ -87,7 +93,7 @@ def run_shares(shares: Sequence[T], work: Callable[[T], R]) -> list[R]:
             pid = os.fork()
             if pid == 0:  # the child: never returns
                 os.close(read_end)
-                _child(write_end, work, share)
+                _child(write_end, work, share, setup)
             os.close(write_end)
             children.append((pid, read_end))
         results = [work(shares[0])]
@@ -102,7 +108,9 @@ def run_shares(shares: Sequence[T], work: Callable[[T], R]) -> list[R]:
 _inherited: list[Any] = []
 
 
-def _child(write_end: int, work: Callable[[Any], Any], share: Any) -> None:
+def _child(
+    write_end: int, work: Callable[[Any], Any], share: Any, setup: Callable[[], None] | None
+) -> None:
     status = 0
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # the parent reports an interrupt
@@ -110,6 +118,8 @@ def _child(write_end: int, work: Callable[[Any], Any], share: Any) -> None:
             # The parent's session: keep it open and untouched (see above).
             _inherited.append(conn.connection)
             conn.connection = None
+        if setup is not None:
+            setup()
         payload = pickle.dumps((True, work(share)), protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException as exc:  # everything goes back to the parent
         status = 1

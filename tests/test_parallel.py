@@ -21,7 +21,7 @@ import djmigrator
 from djmigrator import comparator, parallel
 from djmigrator.errors import DjmigratorError
 
-from .conftest import qn, run_sql
+from .conftest import qn, rebuild_app, run_sql
 from .drift_helpers import constraint_names, rows, vendor
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
@@ -207,3 +207,28 @@ def test_shares_are_contiguous_and_even() -> None:
     assert shares == [batches[0:3], batches[3:5], batches[5:7]]
     assert comparator._shares(batches, 1) == [batches]
     assert comparator._shares([[]], 4) == [[[]]]
+
+
+PG = [a for a in connections if connections[a].vendor == "postgresql"]
+
+
+@pytest.mark.parametrize("pg", PG)
+def test_a_worker_reads_the_schema_this_session_reads(pg: str, forks: list[int]) -> None:
+    """A ``SET search_path`` in this session is not in the settings a worker
+    connects with: the worker repeats it."""
+    rebuild_app(pg, "drift")
+    run_sql(
+        pg,
+        "CREATE SCHEMA djm_other",
+        "CREATE TABLE djm_other.drift_shelf (id bigint NOT NULL PRIMARY KEY)",
+    )
+    try:
+        run_sql(pg, "SET search_path TO djm_other, public")
+        expected = serial(pg, ["drift"])
+        report = djmigrator.compare(pg, ["drift"])
+    finally:
+        run_sql(pg, "SET search_path TO DEFAULT", "DROP SCHEMA djm_other CASCADE")
+    assert len(forks) == 2
+    assert rows(report) == rows(expected)
+    # djm_other.drift_shelf (no code column) hides public.drift_shelf
+    assert [r[:3] for r in rows(report)] == [("missing_column", "drift_shelf", "code")]

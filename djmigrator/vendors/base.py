@@ -38,6 +38,13 @@ class Vendor:
         """Around the building of the models' tables for one comparison."""
         yield
 
+    def session_state(self, connection: BaseDatabaseWrapper) -> Any:
+        """What of this session a comparison worker's own connection repeats (``parallel``)."""
+        return None
+
+    def restore_session_state(self, connection: BaseDatabaseWrapper, state: Any) -> None:
+        """Repeat ``session_state`` on a worker's new connection."""
+
     def prepare_dialect(self, dialect: sa.Dialect) -> None:
         """Adjust the comparison engine's dialect (once per engine)."""
 

@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from .base import Vendor
 
 if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
     from ..context import CompareContext
 
 
@@ -21,6 +23,17 @@ class PostgreSQLVendor(Vendor):
 
     #: NAMEDATALEN - 1: longer identifiers are truncated by the server.
     max_identifier_bytes = 63
+
+    def session_state(self, connection: BaseDatabaseWrapper) -> Any:
+        """The ``search_path``: which schema reflection reads (a ``SET`` in this
+        session, or a tenant switch, is not in the settings a worker connects with)."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('search_path')")
+            return cursor.fetchone()[0]
+
+    def restore_session_state(self, connection: BaseDatabaseWrapper, state: Any) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('search_path', %s, false)", [state])
 
     def stored_name(self, name: str) -> str:
         """PostgreSQL silently truncates identifiers to 63 bytes.
