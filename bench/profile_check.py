@@ -1,13 +1,15 @@
 """Profile one command of the benchmark project (default: the check).
 
     /work/venv/bin/python bench/profile_check.py 1000 postgresql [--pyinstrument] [--top 40]
-        [-- smart_makemigrations --check --format json]
+        [--workers 1] [-- smart_makemigrations --check --format json]
 
 Uses the cached project and database of ``bench/run.py`` (run it first, or it
 builds them).  With cProfile the profile is saved to
 ``bench/.cache/profiles/<N>-<vendor>.prof`` and the top functions by cumulative
 and by own time are printed; with ``--pyinstrument`` (``pip install
-pyinstrument``) its call tree is printed instead.
+pyinstrument``) its call tree is printed instead.  The comparison runs in one
+process (``--workers 1``) unless told otherwise: a profiler does not follow
+the worker processes.
 """
 
 from __future__ import annotations
@@ -35,6 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--top", type=int, default=40, help="rows per cProfile listing")
     parser.add_argument(
+        "--workers",
+        default="1",
+        help="DJMIGRATOR['WORKERS'] (default 1: a profiler sees only its own process)",
+    )
+    parser.add_argument(
         "--legacy",
         action="store_true",
         help="run on the adopted legacy copy (django_migrations emptied first)",
@@ -53,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.legacy:
         dbs.empty_migrations(args.vendor, db)
     env = project_env(project, args.vendor, db)
+    env["DJM_BENCH_WORKERS"] = args.workers
     out_dir = CACHE_DIR / "profiles"
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = f"{args.size}-{args.vendor}-{'-'.join(a.lstrip('-') for a in command[:2])}"
