@@ -115,13 +115,13 @@ def _count_workers() -> None:
 
     real = comparator.run_shares
 
-    def run_shares(shares: Any, work: Any) -> Any:
+    def run_shares(shares: Any, work: Any, setup: Any = None) -> Any:
         def counted(share: Any) -> Any:
             counts, shapes = Counter(_counts), Counter(_shapes)
             result = work(share)
             return result, _counts - counts, _shapes - shapes
 
-        outcomes = real(shares, counted)
+        outcomes = real(shares, counted, setup)
         for counts, shapes in [(c, s) for _, c, s in outcomes[1:]]:  # the first ran here
             _counts.update(counts)
             _shapes.update(shapes)

@@ -296,25 +296,27 @@ class _TableBuilder:
         by_name = bool(condition or include) or not isinstance(cols_part, Columns)
         info = {"by_name": by_name, "django_sql": statement}  # rendered when needed
         if isinstance(cols_part, Columns):
-            columns = [table.c[self.stored(c)] for c in cols_part.columns]
-            opclasses = list(getattr(cols_part, "opclasses", ()) or ())
+            names = [self.stored(c) for c in cols_part.columns]
+            # Columns are given by name, with the table: SQLAlchemy resolves
+            # names several times faster than it coerces Column objects.
             if unique and is_constraint and not by_name:
-                table.append_constraint(sa.UniqueConstraint(*columns, name=name, info=info))
+                table.append_constraint(sa.UniqueConstraint(*names, name=name, info=info))
                 return
+            opclasses = list(getattr(cols_part, "opclasses", ()) or ())
             kwargs: dict[str, Any] = {}
             if self.connection.vendor == "postgresql":
-                pairs = zip(cols_part.columns, opclasses, strict=False)  # no opclasses: []
-                ops = {self.stored(c): o for c, o in pairs if o}
+                pairs = zip(names, opclasses, strict=False)  # no opclasses: []
+                ops = {c: o for c, o in pairs if o}
                 if ops:
                     kwargs["postgresql_ops"] = ops
                 if method:
                     kwargs["postgresql_using"] = method
             suffixes = list(getattr(cols_part, "col_suffixes", ()) or ())
-            elements = [
-                col.desc() if i < len(suffixes) and "DESC" in str(suffixes[i]).upper() else col
-                for i, col in enumerate(columns)
+            elements: list[Any] = [
+                table.c[c].desc() if i < len(suffixes) and "DESC" in str(suffixes[i]).upper() else c
+                for i, c in enumerate(names)
             ]
-            sa.Index(name, *elements, unique=unique, info=info, **kwargs)
+            sa.Index(name, *elements, unique=unique, info=info, _table=table, **kwargs)
         else:
             expression = sa.text(str(cols_part))
             sa.Index(name, expression, unique=unique, info=info, _table=table)
