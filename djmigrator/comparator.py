@@ -93,7 +93,11 @@ def compare_alias(
         if workers > 1 and not fork_safe(connection):
             workers = 1
     shares = _shares(batches, workers)
-    session = vendor.session_state(connection) if len(shares) > 1 else None
+    session = None
+    if len(shares) > 1:
+        session = vendor.session_state(connection)
+        with sa_connection(alias):
+            pass  # the dialect reads the server's settings once, here: workers inherit them
 
     def worker_setup() -> None:
         vendor.restore_session_state(ensure_connected(alias), session)

@@ -15,7 +15,7 @@ from django.db import connections
 
 from .comparator import compare_alias
 from .remake import check_repair
-from .report import Action, Discrepancy
+from .report import Action, AliasReport, Discrepancy
 
 REPAIRABLE = (
     "missing_table",
@@ -35,12 +35,16 @@ def _models_by_table() -> dict[str, Any]:
 
 def repair(
     alias: str, labels: list[str] | None, dry_run: bool, skip_tables: set[str]
-) -> list[Action]:
-    """Recreate, with Django's schema editor, what the models have and the DB lacks."""
-    report = compare_alias(alias, app_labels=labels)
+) -> tuple[list[Action], AliasReport | None]:
+    """Recreate, with Django's schema editor, what the models have and the DB lacks.
+
+    Returns the actions, and the comparison that found them while it still
+    describes the database (nothing was changed: nothing to do, or a dry run).
+    """
+    report = compare_alias(alias, app_labels=labels, parallel=True)
     todo = [d for d in report.discrepancies if d.kind in REPAIRABLE and d.table not in skip_tables]
     if not todo:
-        return []
+        return [], report
     connection = connections[alias]
     models = _models_by_table()
     for d in todo:  # SQLite: adding a column may rebuild the table; lose nothing
@@ -57,7 +61,7 @@ def repair(
             if done:
                 sql = editor.collected_sql[sql_before:] if dry_run else [done]
                 actions.append(Action("repair", d.app_label, None, d.message, sql=tuple(sql)))
-    return actions
+    return actions, report if dry_run else None
 
 
 def _repair_one(editor: Any, connection: Any, models: dict[str, Any], d: Discrepancy) -> str:

@@ -375,11 +375,14 @@ def _sync_alias(
                 max(verbosity - 1, 0), False, alias, apps=state.apps, plan=plan
             )
         try:
-            repaired = repair(alias, labels, dry_run, skip_tables=touched if dry_run else set())
+            repaired, unchanged = repair(
+                alias, labels, dry_run, skip_tables=touched if dry_run else set()
+            )
         except DjmigratorError as exc:  # a repair that would rebuild a SQLite table
             raise DjmigratorError(_with_done(str(exc), actions)) from None
         actions.extend(repaired)
-    final = compare_alias(alias, app_labels=labels)
+    # the repair's comparison, if the database has not changed since
+    final = unchanged or compare_alias(alias, app_labels=labels, parallel=True)
     return AliasReport(
         alias=alias,
         vendor=final.vendor,
