@@ -41,7 +41,7 @@ def repair(
     Returns the actions, and the comparison that found them while it still
     describes the database (nothing was changed: nothing to do, or a dry run).
     """
-    report = compare_alias(alias, app_labels=labels, parallel=True)
+    report = compare_alias(alias, app_labels=labels)
     todo = [d for d in report.discrepancies if d.kind in REPAIRABLE and d.table not in skip_tables]
     if not todo:
         return [], report

@@ -382,7 +382,7 @@ def _sync_alias(
             raise DjmigratorError(_with_done(str(exc), actions)) from None
         actions.extend(repaired)
     # the repair's comparison, if the database has not changed since
-    final = unchanged or compare_alias(alias, app_labels=labels, parallel=True)
+    final = unchanged or compare_alias(alias, app_labels=labels)
     return AliasReport(
         alias=alias,
         vendor=final.vendor,
