@@ -182,14 +182,20 @@ def _index_names(connection: Any, cursor: Any, table: str) -> set[str]:
 
     On SQLite, Django's ``get_constraints`` parses the table's SQL with
     sqlparse (about 30 ms a table), while ``PRAGMA index_list`` names every
-    index, those of unique constraints included; a name not among them may
-    still be a CHECK constraint's, so the caller then asks ``get_constraints``.
-    Other vendors: none (``get_constraints`` it is).
+    index, those of unique constraints included; on MySQL/MariaDB it runs
+    three ``information_schema`` queries (about 150 ms a table on MariaDB),
+    while ``SHOW INDEX`` names every index.  A name not among them may still
+    be a CHECK constraint's, so the caller then asks ``get_constraints``.
+    PostgreSQL: none (its ``get_constraints`` is cheap).
     """
-    if connection.vendor != "sqlite":
-        return set()
-    cursor.execute(f"PRAGMA index_list({connection.ops.quote_name(table)})")
-    return {row[1] for row in cursor.fetchall()}
+    quoted = connection.ops.quote_name(table)
+    if connection.vendor == "sqlite":
+        cursor.execute(f"PRAGMA index_list({quoted})")
+        return {row[1] for row in cursor.fetchall()}
+    if connection.vendor == "mysql":
+        cursor.execute(f"SHOW INDEX FROM {quoted}")
+        return {row[2] for row in cursor.fetchall()}
+    return set()
 
 
 def _runs_code(operations: list[Operation]) -> list[str]:
