@@ -13,6 +13,7 @@ from . import conf
 from .connection import ensure_connected, sa_connection
 from .context import CompareContext
 from .diff import run_alembic, to_discrepancies
+from .gcpause import batch_done
 from .metadata import build_expected
 from .parallel import fork_safe, run_shares, worker_count
 from .reflection import shared_reflection
@@ -81,8 +82,9 @@ def compare_alias(
         return app_labels is None or name.startswith(prefixes)
 
     # Tables are built, reflected and compared a batch at a time, so that
-    # memory stays bounded however many models there are; the live schema is
-    # still read in bulk, once per process (see ``reflection``).  A large
+    # memory stays bounded however many models there are; where the dialect
+    # reads in bulk, the live schema is read once per process instead (see
+    # ``reflection``).  A large
     # schema is shared between processes (``parallel``), each taking whole
     # batches; extra tables are compared with the last batch.
     order = [t for t in expected.sources if t in selected]
@@ -104,40 +106,46 @@ def compare_alias(
 
     def work(share: list[list[str]]) -> tuple[list[Discrepancy], list[str]]:
         with_extras = share is shares[-1]
-        share_tables = {t for batch in share for t in batch}
-
-        def reflected(name: str) -> bool:
-            return name in share_tables or (with_extras and extra_candidate(name))
-
+        # What one reflection reads: the whole share where the dialect reads
+        # in bulk, else one batch at a time (``reflection``).
+        scopes = [share] if vendor.reflects_in_bulk else [[batch] for batch in share]
         found: list[Discrepancy] = []
-        with (
-            sa_connection(alias) as sa_conn,
-            shared_reflection(sa_conn, reflected),
-            vendor.building(connection),
-        ):
+        with sa_connection(alias) as sa_conn, vendor.building(connection):
             ctx = CompareContext(alias, connection, sa_conn, vendor)
-            for number, batch in enumerate(share):
-                batch_set = set(batch)
-                last = with_extras and number == len(share) - 1
-                metadata = expected.build(batch)
-                _resolve_types(ctx, metadata.tables.values())
+            for scope in scopes:
+                scope_tables = {t for batch in scope for t in batch}
+                scope_extras = with_extras and scope is scopes[-1]
 
-                def include_table(
-                    name: str, batch: set[str] = batch_set, last: bool = last
+                def reflected(
+                    name: str, tables: set[str] = scope_tables, extras: bool = scope_extras
                 ) -> bool:
-                    # extra tables are compared with the last batch
-                    if name in batch:
-                        return True
-                    return last and name not in selected and extra_candidate(name)
+                    return name in tables or (extras and extra_candidate(name))
 
-                diffs = run_alembic(
-                    ctx,
-                    metadata,
-                    include_table=include_table,
-                    include_metadata_table=batch_set.__contains__,
-                )
-                found += to_discrepancies(ctx, metadata, diffs)
+                with shared_reflection(sa_conn, reflected):
+                    for batch in scope:
+                        last = scope_extras and batch is scope[-1]
+                        found += compare_batch(ctx, batch, last)
+                        batch_done()
         return found, ctx.notes
+
+    def compare_batch(ctx: CompareContext, batch: list[str], last: bool) -> list[Discrepancy]:
+        batch_set = set(batch)
+        metadata = expected.build(batch)
+        _resolve_types(ctx, metadata.tables.values())
+
+        def include_table(name: str) -> bool:
+            # extra tables are compared with the last batch
+            if name in batch_set:
+                return True
+            return last and name not in selected and extra_candidate(name)
+
+        diffs = run_alembic(
+            ctx,
+            metadata,
+            include_table=include_table,
+            include_metadata_table=batch_set.__contains__,
+        )
+        return to_discrepancies(ctx, metadata, diffs)
 
     found: list[Discrepancy] = []
     notes: list[str] = []

@@ -9,10 +9,12 @@ that in two ways:
 * kinds of things no comparison reads are not fetched at all (CHECK
   constraints, comments, table options: the SPEC has no kind for them);
 * within ``shared_reflection``, every Inspector made on the connection shares
-  one cache, and the bulk reads cover every table the whole comparison needs,
-  so that comparing the tables a batch at a time (``comparator``) still reads
-  the schema once, with a number of queries that does not grow with the
-  number of tables.
+  one cache, and the bulk reads cover every table of the scope, so that
+  comparing the tables a batch at a time (``comparator``) still reads the
+  schema once per scope.  Where a dialect reads in bulk (PostgreSQL: one
+  query per kind of thing, whatever the number of tables) the scope is the
+  whole comparison; elsewhere SQLAlchemy reads table by table anyway, and a
+  scope per batch keeps only one batch's reflection in memory.
 """
 
 from __future__ import annotations
@@ -42,28 +44,50 @@ UNREAD_REFLECTION = ("check_constraints", "table_comment", "table_options")
 _SHARED = "djmigrator_shared_reflection"
 
 
+_TABLE_NAMES = "djmigrator_table_names"
+
+
 class _Shared:
-    def __init__(self, include: Callable[[str], bool]) -> None:
+    def __init__(self, include: Callable[[str], bool], live_names: dict[Any, list[str]]) -> None:
         self.include = include
+        self.live_names = live_names
         self.cache: dict[Any, Any] = {}
         self.names: dict[str | None, list[str]] = {}
+        #: per-table reads of a vendor module's own (``scoped_cache``)
+        self.vendor_caches: dict[str, dict[Any, Any]] = {}
 
     def tables(self, inspector: Inspector, schema: str | None) -> list[str]:
         if schema not in self.names:
-            self.names[schema] = [
-                t for t in inspector.get_table_names(schema=schema) if self.include(t)
-            ]
+            if schema not in self.live_names:
+                self.live_names[schema] = inspector.get_table_names(schema=schema)
+            self.names[schema] = [t for t in self.live_names[schema] if self.include(t)]
         return self.names[schema]
 
 
 @contextmanager
 def shared_reflection(conn: sa.Connection, include: Callable[[str], bool]) -> Iterator[None]:
-    """Share one reflection of the tables ``include`` accepts, on ``conn``."""
-    conn.info[_SHARED] = _Shared(include)
+    """Share one reflection of the tables ``include`` accepts, on ``conn``.
+
+    What is read is dropped at the end; the live table names are read once
+    per connection (one comparison: see ``connection.sa_connection``).
+    """
+    conn.info[_SHARED] = _Shared(include, conn.info.setdefault(_TABLE_NAMES, {}))
     try:
         yield
     finally:
         conn.info.pop(_SHARED, None)
+
+
+def scoped_cache(conn: sa.Connection, key: str) -> dict[Any, Any]:
+    """A vendor module's cache of per-table reads, dropped with the shared reflection.
+
+    Outside ``shared_reflection`` it lasts as long as the connection's ``info``.
+    """
+    shared: _Shared | None = conn.info.get(_SHARED)
+    if shared is not None:
+        return shared.vendor_caches.setdefault(key, {})
+    cache: dict[Any, Any] = conn.info.setdefault(key, {})
+    return cache
 
 
 def _shared(inspector: Inspector) -> _Shared | None:

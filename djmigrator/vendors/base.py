@@ -32,6 +32,10 @@ class Vendor:
     index_method = False
     #: reflection keys alembic need not fetch (see ``UNREAD_REFLECTION``)
     unread_reflection: tuple[str, ...] = UNREAD_REFLECTION
+    #: SQLAlchemy reads any number of tables with one query per kind of thing
+    #: (``get_multi_*``): reflect a comparison's tables at once, not a batch
+    #: at a time (``reflection``)
+    reflects_in_bulk = False
 
     @contextmanager
     def building(self, connection: BaseDatabaseWrapper) -> Iterator[None]:

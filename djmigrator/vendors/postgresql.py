@@ -20,6 +20,7 @@ class PostgreSQLVendor(Vendor):
     # indexes next to plain ones on the same column; only operator classes
     # tell them apart.
     index_method = True
+    reflects_in_bulk = True
 
     #: NAMEDATALEN - 1: longer identifiers are truncated by the server.
     max_identifier_bytes = 63

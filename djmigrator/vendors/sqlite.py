@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from ..constraints import INDEX, UNIQUE, Sig
 from ..metadata import normalise_type_text
-from ..reflection import UNREAD_REFLECTION
+from ..reflection import UNREAD_REFLECTION, scoped_cache
 from .base import Vendor
 
 if TYPE_CHECKING:
@@ -28,6 +28,8 @@ warnings.filterwarnings(
 #: PRAGMAs read once per table and comparison, by SQLAlchemy and by this module.
 _SHARED_PRAGMAS = frozenset({"table_xinfo", "table_info", "index_list", "foreign_key_list"})
 _CACHE_KEY = "djmigrator_sqlite"
+_PRAGMA_CACHE_KEY = "djmigrator_sqlite_pragmas"
+_TYPES_CACHE_KEY = "djmigrator_sqlite_types"
 
 
 def _pragma(ctx: CompareContext, pragma: str, name: str) -> list[Any]:
@@ -49,7 +51,8 @@ def share_reflection(dialect: Any) -> None:
     one scan of ``sqlite_master`` per table and per use (uncached for primary
     and foreign keys), which grows with the square of the table count; it is
     read here for every table in one query.  PRAGMA results are shared between
-    SQLAlchemy's reflection and this module's own reads, and read on the DBAPI
+    SQLAlchemy's reflection and this module's own reads (for as long as the
+    reflection scope: ``reflection.scoped_cache``), and read on the DBAPI
     cursor (as SQLAlchemy's method reads them, rows by position) rather than
     through a SQLAlchemy statement execution each: thousands of them at a
     thousand tables.
@@ -76,7 +79,7 @@ def share_reflection(dialect: Any) -> None:
     ) -> Any:
         if pragma not in _SHARED_PRAGMAS:
             return _read_pragma(dialect, connection, pragma, table_name, schema)
-        cache = _reflection_cache(connection)
+        cache = scoped_cache(connection, _PRAGMA_CACHE_KEY)
         key = (pragma, table_name, schema)
         if key not in cache:
             cache[key] = _read_pragma(dialect, connection, pragma, table_name, schema)
@@ -131,7 +134,7 @@ class SQLiteVendor(Vendor):
         return normalise_type_text(column.info["django_type"])
 
     def live_type_key(self, ctx: CompareContext, table: str, column: sa.Column[Any]) -> str | None:
-        cache: dict[str, dict[str, str]] = ctx.cache.setdefault("sqlite_types", {})
+        cache: dict[str, dict[str, str]] = scoped_cache(ctx.sa_conn, _TYPES_CACHE_KEY)
         if table not in cache:
             cache[table] = {
                 row[1]: normalise_type_text(row[2] or "")
