@@ -98,6 +98,8 @@ def compare_alias(
     session = None
     if len(shares) > 1:
         session = vendor.session_state(connection)
+        with vendor.building(connection):
+            expected.plan(order)  # Django's models stay untouched, and shared, after the fork
         with sa_connection(alias):
             pass  # the dialect reads the server's settings once, here: workers inherit them
 

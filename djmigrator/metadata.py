@@ -57,13 +57,33 @@ class ExpectedSchema:
     #: how to build each compared table, in the models' order
     sources: dict[str, Source] = field(default_factory=dict)
 
+    #: tables planned ahead (``plan``)
+    plans: dict[str, TablePlan] = field(default_factory=dict)
+
+    def plan(self, tables: Iterable[str]) -> None:
+        """Ask Django about ``tables`` now; ``build`` then touches no model or field.
+
+        Before forking comparison workers (``parallel``): a process that
+        touches an object writes its reference count, which unshares the
+        memory page the object sits on, so workers building from Django's
+        models would each copy most of them.
+        """
+        planner = _Planner(self.connection)
+        for name in tables:
+            if name not in self.plans:
+                self.plans[name] = planner.plan(*self.sources[name])
+
     def build(self, tables: Iterable[str]) -> sa.MetaData:
         """A new MetaData holding the compared ``tables``."""
         metadata = sa.MetaData()
-        builder = _TableBuilder(self.connection, metadata)
+        planner: _Planner | None = None
         for name in tables:
-            model, owner, m2m_field = self.sources[name]
-            builder.add_model(model, owner=owner, m2m_field=m2m_field)
+            plan = self.plans.get(name)
+            if plan is None:  # planned as it is built, and not kept
+                planner = planner or _Planner(self.connection)
+                plan = planner.plan(*self.sources[name])
+            if plan.name not in metadata.tables:
+                _make_table(plan, metadata)
         return metadata
 
 
@@ -154,10 +174,81 @@ def _unquote(name: str) -> str:
     return name
 
 
-class _TableBuilder:
-    def __init__(self, connection: BaseDatabaseWrapper, metadata: sa.MetaData) -> None:
+#: One column: stored name, primary key, nullable, comment, then its info:
+#: field name, Django's type text, collation, COLLATE clause, many-to-many field.
+ColumnPlan = tuple[str, bool, bool, Any, str, str, Any, str, Any]
+
+
+@dataclass(slots=True)
+class TablePlan:
+    """What one table is built from: plain values, and Django's statements for repairs.
+
+    Building a table from its plan touches no Django model or field (see
+    ``ExpectedSchema.plan``).
+    """
+
+    name: str
+    info: dict[str, Any]
+    columns: list[ColumnPlan] = field(default_factory=list)
+    #: a composite primary key, in the key's order
+    primary_key: list[str] | None = None
+    #: constraints and indexes in the order Django declares them:
+    #: ("unique", columns, name, info),
+    #: ("index", name, [(column, descending)], unique, info, dialect kwargs),
+    #: ("expression_index", name, SQL text, unique, info),
+    #: ("foreign_key", column, "table.column", info)
+    items: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+def _make_table(plan: TablePlan, metadata: sa.MetaData) -> None:
+    table = sa.Table(plan.name, metadata, info=plan.info)
+    for name, is_pk, nullable, comment, fld, type_text, collation, collate, m2m in plan.columns:
+        info = {
+            "field": fld,
+            "django_type": type_text,
+            "collation": collation,
+            "collate_sql": collate,
+            "m2m_field": m2m,
+        }
+        table.append_column(
+            sa.Column(
+                name,
+                sa.types.NullType(),
+                primary_key=is_pk,
+                nullable=nullable,
+                autoincrement=False,
+                comment=comment,
+                info=info,
+            )
+        )
+    if plan.primary_key:
+        table.append_constraint(sa.PrimaryKeyConstraint(*plan.primary_key))
+    for item in plan.items:
+        kind = item[0]
+        if kind == "unique":
+            _, columns, name, info = item
+            table.append_constraint(sa.UniqueConstraint(*columns, name=name, info=info))
+        elif kind == "index":
+            _, name, elements, unique, info, kwargs = item
+            # Columns are given by name, with the table: SQLAlchemy resolves
+            # names several times faster than it coerces Column objects.
+            columns = [table.c[c].desc() if desc else c for c, desc in elements]
+            sa.Index(name, *columns, unique=unique, info=info, _table=table, **kwargs)
+        elif kind == "expression_index":
+            _, name, text, unique, info = item
+            sa.Index(name, sa.text(text), unique=unique, info=info, _table=table)
+        else:  # foreign_key
+            _, column, target, info = item
+            table.append_constraint(
+                sa.ForeignKeyConstraint([column], [target], use_alter=True, info=info)
+            )
+
+
+class _Planner:
+    """Django's models -> ``TablePlan``, by asking Django's schema editor."""
+
+    def __init__(self, connection: BaseDatabaseWrapper) -> None:
         self.connection = connection
-        self.metadata = metadata
         self.editor: BaseDatabaseSchemaEditor = connection.SchemaEditorClass(
             connection, collect_sql=True
         )
@@ -167,20 +258,16 @@ class _TableBuilder:
         self.stored = get_vendor(connection.vendor).stored_name
 
     # -- tables and columns -------------------------------------------------
-    def add_model(
+    def plan(
         self,
         model: ModelType,
         owner: ModelType | None = None,
         m2m_field: Any = None,
-    ) -> None:
+    ) -> TablePlan:
         opts = model._meta
-        table_name = self.stored(opts.db_table)
-        if table_name in self.metadata.tables:
-            return
         owner_opts = (owner or model)._meta
-        table = sa.Table(
-            table_name,
-            self.metadata,
+        plan = TablePlan(
+            self.stored(opts.db_table),
             info={
                 "app_label": owner_opts.app_label,
                 "model": owner_opts.object_name,
@@ -190,16 +277,18 @@ class _TableBuilder:
         )
         pk_columns = self._pk_columns(model)
         for fld in opts.local_fields:
-            column = self._column(model, fld, pk_columns, m2m_field)
+            column = self._column(fld, pk_columns, m2m_field)
             if column is not None:
-                table.append_column(column)
-        if len(pk_columns) > 1 and all(self.stored(c) in table.c for c in pk_columns):
+                plan.columns.append(column)
+        names = {column[0] for column in plan.columns}
+        if len(pk_columns) > 1 and all(self.stored(c) in names for c in pk_columns):
             # in the composite key's order, not the fields' (what InnoDB's
             # implicit FK index rule looks at)
-            table.append_constraint(sa.PrimaryKeyConstraint(*map(self.stored, pk_columns)))
-        self._add_uniques(model, table)
-        self._add_indexes(model, table)
-        self._add_foreign_keys(model, table)
+            plan.primary_key = [self.stored(c) for c in pk_columns]
+        self._add_uniques(model, plan)
+        self._add_indexes(model, plan)
+        self._add_foreign_keys(model, plan, names)
+        return plan
 
     def _pk_columns(self, model: ModelType) -> list[str]:
         pk = model._meta.pk
@@ -211,8 +300,8 @@ class _TableBuilder:
         return [pk.column]
 
     def _column(
-        self, model: ModelType, fld: Field[Any, Any], pk_columns: list[str], m2m_field: Any
-    ) -> sa.Column[Any] | None:
+        self, fld: Field[Any, Any], pk_columns: list[str], m2m_field: Any
+    ) -> ColumnPlan | None:
         params = fld.db_parameters(connection=self.connection)
         type_text = params["type"]
         if type_text is None or not fld.concrete:
@@ -231,26 +320,21 @@ class _TableBuilder:
             nullable = True  # Django never writes NOT NULL on a generated column
         else:
             nullable = bool(null) and not is_pk
-        return sa.Column(
+        collate = str(self.editor._collate_sql(collation)) if collation else ""  # type: ignore[attr-defined]
+        return (
             self.stored(fld.column),  # type: ignore[arg-type]
-            sa.types.NullType(),
-            primary_key=is_pk,
-            nullable=nullable,
-            autoincrement=False,
-            comment=getattr(fld, "db_comment", None),
-            info={
-                "field": fld.name,
-                "django_type": type_text,
-                "collation": collation,
-                "collate_sql": str(self.editor._collate_sql(collation))  # type: ignore[attr-defined]
-                if collation
-                else "",
-                "m2m_field": m2m_field.name if m2m_field is not None else None,
-            },
+            is_pk,
+            nullable,
+            getattr(fld, "db_comment", None),
+            fld.name,
+            type_text,
+            collation,
+            collate,
+            m2m_field.name if m2m_field is not None else None,
         )
 
     # -- uniques ------------------------------------------------------------
-    def _add_uniques(self, model: ModelType, table: sa.Table) -> None:
+    def _add_uniques(self, model: ModelType, plan: TablePlan) -> None:
         opts = model._meta
         for fld in opts.local_fields:
             if (
@@ -260,26 +344,22 @@ class _TableBuilder:
                 and fld.db_parameters(connection=self.connection)["type"] is not None
             ):
                 sql = LazySQL(self.editor._create_unique_sql, model, [fld])  # type: ignore[attr-defined]
-                table.append_constraint(
-                    sa.UniqueConstraint(
-                        self.stored(fld.column),  # type: ignore[arg-type]
-                        info={"field": fld.name, "django_sql": sql},
-                    )
-                )
+                info = {"field": fld.name, "django_sql": sql}
+                plan.items.append(("unique", [self.stored(fld.column)], None, info))  # type: ignore[arg-type]
         for field_names in opts.unique_together:
             fields = [opts.get_field(name) for name in field_names]
-            self._add_statement(table, self.editor._create_unique_sql(model, fields))  # type: ignore[attr-defined]
+            self._add_statement(plan, self.editor._create_unique_sql(model, fields))  # type: ignore[attr-defined]
         for constraint in opts.constraints:
             if isinstance(constraint, UniqueConstraint):
                 # django-stubs types create_sql() as str; Django returns a Statement.
-                self._add_statement(table, constraint.create_sql(model, self.editor))  # type: ignore[arg-type]
+                self._add_statement(plan, constraint.create_sql(model, self.editor))  # type: ignore[arg-type]
 
     # -- indexes ------------------------------------------------------------
-    def _add_indexes(self, model: ModelType, table: sa.Table) -> None:
+    def _add_indexes(self, model: ModelType, plan: TablePlan) -> None:
         for statement in self.editor._model_indexes_sql(model):  # type: ignore[attr-defined]
-            self._add_statement(table, statement)
+            self._add_statement(plan, statement)
 
-    def _add_statement(self, table: sa.Table, statement: Statement | None) -> None:
+    def _add_statement(self, plan: TablePlan, statement: Statement | None) -> None:
         """Record an index / unique statement of Django's schema editor."""
         if statement is None:
             return
@@ -295,41 +375,38 @@ class _TableBuilder:
         method = using.split()[-1].strip('"').lower() if using else None
         by_name = bool(condition or include) or not isinstance(cols_part, Columns)
         info = {"by_name": by_name, "django_sql": statement}  # rendered when needed
-        if isinstance(cols_part, Columns):
-            names = [self.stored(c) for c in cols_part.columns]
-            # Columns are given by name, with the table: SQLAlchemy resolves
-            # names several times faster than it coerces Column objects.
-            if unique and is_constraint and not by_name:
-                table.append_constraint(sa.UniqueConstraint(*names, name=name, info=info))
-                return
-            opclasses = list(getattr(cols_part, "opclasses", ()) or ())
-            kwargs: dict[str, Any] = {}
-            if self.connection.vendor == "postgresql":
-                pairs = zip(names, opclasses, strict=False)  # no opclasses: []
-                ops = {c: o for c, o in pairs if o}
-                if ops:
-                    kwargs["postgresql_ops"] = ops
-                if method:
-                    kwargs["postgresql_using"] = method
-            suffixes = list(getattr(cols_part, "col_suffixes", ()) or ())
-            elements: list[Any] = [
-                table.c[c].desc() if i < len(suffixes) and "DESC" in str(suffixes[i]).upper() else c
-                for i, c in enumerate(names)
-            ]
-            sa.Index(name, *elements, unique=unique, info=info, _table=table, **kwargs)
-        else:
-            expression = sa.text(str(cols_part))
-            sa.Index(name, expression, unique=unique, info=info, _table=table)
+        if not isinstance(cols_part, Columns):
+            plan.items.append(("expression_index", name, str(cols_part), unique, info))
+            return
+        names = [self.stored(c) for c in cols_part.columns]
+        if unique and is_constraint and not by_name:
+            plan.items.append(("unique", names, name, info))
+            return
+        opclasses = list(getattr(cols_part, "opclasses", ()) or ())
+        kwargs: dict[str, Any] = {}
+        if self.connection.vendor == "postgresql":
+            pairs = zip(names, opclasses, strict=False)  # no opclasses: []
+            ops = {c: o for c, o in pairs if o}
+            if ops:
+                kwargs["postgresql_ops"] = ops
+            if method:
+                kwargs["postgresql_using"] = method
+        suffixes = list(getattr(cols_part, "col_suffixes", ()) or ())
+        elements = [
+            (c, i < len(suffixes) and "DESC" in str(suffixes[i]).upper())
+            for i, c in enumerate(names)
+        ]
+        plan.items.append(("index", name, elements, unique, info, kwargs))
 
     # -- foreign keys -------------------------------------------------------
-    def _add_foreign_keys(self, model: ModelType, table: sa.Table) -> None:
+    def _add_foreign_keys(self, model: ModelType, plan: TablePlan, columns: set[str]) -> None:
         features = self.connection.features
         if not (self.editor.sql_create_inline_fk or features.supports_foreign_keys):
             return
         for fld in model._meta.local_fields:
             if not (fld.remote_field and getattr(fld, "db_constraint", False)):
                 continue
-            if self.stored(fld.column) not in table.c:  # type: ignore[arg-type,operator]
+            if self.stored(fld.column) not in columns:  # type: ignore[arg-type]
                 continue
             target = fld.remote_field.model._meta
             to_column = target.get_field(fld.remote_field.field_name).column  # type: ignore[union-attr,arg-type]
@@ -341,14 +418,9 @@ class _TableBuilder:
                     fld,
                     "_fk_%(to_table)s_%(to_column)s",
                 )
-            table.append_constraint(
-                sa.ForeignKeyConstraint(
-                    [self.stored(fld.column)],  # type: ignore[arg-type]
-                    [f"{self.stored(target.db_table)}.{self.stored(to_column)}"],  # type: ignore[arg-type]
-                    use_alter=True,
-                    info={"field": fld.name, "django_sql": sql},
-                )
-            )
+            info = {"field": fld.name, "django_sql": sql}
+            target_column = f"{self.stored(target.db_table)}.{self.stored(to_column)}"  # type: ignore[arg-type]
+            plan.items.append(("foreign_key", self.stored(fld.column), target_column, info))  # type: ignore[arg-type]
 
 
 _SPACES = re.compile(r"\s+")
