@@ -97,6 +97,6 @@ def compare(
     check_app_labels(labels, apps)
 
     def one(alias: str) -> AliasReport:
-        return compare_alias(alias, apps=apps, app_labels=labels, parallel=True)
+        return compare_alias(alias, apps=apps, app_labels=labels, standalone=True)
 
     return Report(databases=_run_per_alias(aliases, one))

@@ -13,7 +13,7 @@ from . import conf
 from .connection import ensure_connected, sa_connection
 from .context import CompareContext
 from .diff import run_alembic, to_discrepancies
-from .gcpause import batch_done
+from .gcpause import one_batch
 from .metadata import build_expected
 from .parallel import fork_safe, run_shares, worker_count
 from .reflection import shared_reflection
@@ -34,15 +34,20 @@ def compare_alias(
     app_labels: Collection[str] | None = None,
     tables: Collection[str] | None = None,
     report_extra_tables: bool | None = None,
-    parallel: bool = False,
+    standalone: bool = False,
 ) -> AliasReport:
     """Compare the models of ``apps`` (default: the installed ones) with ``alias``.
 
     ``app_labels`` limits the comparison to those apps' tables (plus tables
     named ``<label>_*`` that no model owns); ``tables`` limits it to exactly
-    those table names.  ``parallel`` lets a large comparison be shared
-    between forked processes (``djmigrator.parallel``); a caller that holds
-    session state on the connection (a sync's lock) leaves it off.
+    those table names.
+
+    ``standalone``: the comparison is all its process does for now (a check,
+    ``djmigrator.compare``).  A large one may then be shared between forked
+    processes (``djmigrator.parallel``), and what survives a batch is frozen
+    out of later collections (``gcpause``).  A sync leaves it off: it holds
+    session state on the connection (its lock), and objects of its own that a
+    freeze would keep from the collector.
     """
     connection = ensure_connected(alias)
     vendor = get_vendor(connection.vendor)
@@ -90,7 +95,7 @@ def compare_alias(
     order = [t for t in expected.sources if t in selected]
     batches = [order[i : i + BATCH_TABLES] for i in range(0, len(order), BATCH_TABLES)] or [[]]
     workers = 1
-    if parallel:
+    if standalone:
         workers = worker_count(conf.get("WORKERS", alias), len(order))
         if workers > 1 and not fork_safe(connection):
             workers = 1
@@ -126,8 +131,8 @@ def compare_alias(
                 with shared_reflection(sa_conn, reflected):
                     for batch in scope:
                         last = scope_extras and batch is scope[-1]
-                        found += compare_batch(ctx, batch, last)
-                        batch_done()
+                        with one_batch(freeze_survivors=standalone):
+                            found += compare_batch(ctx, batch, last)
         return found, ctx.notes
 
     def compare_batch(ctx: CompareContext, batch: list[str], last: bool) -> list[Discrepancy]:

@@ -8,11 +8,12 @@ out of the collector's way for the duration (new garbage is still collected,
 so memory stays bounded); ``gc.unfreeze()`` puts them back.  A process that
 froze objects itself (a pre-fork server) is left alone.
 
-Between two batches of a comparison, ``batch_done`` collects the finished
-batch's garbage at once: SQLAlchemy's tables are full of reference cycles,
-which only the collector frees, and left to its schedule they pile up over
-several batches.  With the older objects frozen that collection costs no more
-than the ones it replaces.
+A batch of a comparison runs inside ``one_batch``: the collector is paused
+while SQLAlchemy builds and compares the batch's tables (they are full of
+reference cycles, which only the collector frees, and its young collections
+would walk them again and again), and the batch's garbage is collected at
+once at its end.  A check also freezes what survives a batch (PostgreSQL's
+bulk reflection of every table): every later collection would walk it again.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from contextlib import contextmanager
 _lock = threading.Lock()
 _depth = 0
 _owned = False  # the objects frozen now were frozen here
+_paused = 0  # batches running in ``one_batch``
+_was_enabled = True
 
 
 @contextmanager
@@ -50,7 +53,30 @@ def older_objects_frozen() -> Iterator[None]:
                     gc.unfreeze()
 
 
-def batch_done() -> None:
-    """Between two batches of a comparison (see above); only within our own freeze."""
-    if _owned:  # else a full collection would walk every object: leave it to the schedule
+@contextmanager
+def one_batch(freeze_survivors: bool = False) -> Iterator[None]:
+    """One batch of a comparison (see above); only within our own freeze.
+
+    Outside it, a full collection would walk every object the process holds:
+    the collector keeps its own schedule there.
+    """
+    global _paused, _was_enabled
+    if not _owned:
+        yield
+        return
+    with _lock:
+        if _paused == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _paused += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _paused -= 1
+            last = _paused == 0
+            if last and _was_enabled:
+                gc.enable()
         gc.collect()
+        if freeze_survivors and last:  # not another thread's batch in progress
+            gc.freeze()

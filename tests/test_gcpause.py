@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from djmigrator.gcpause import batch_done, older_objects_frozen
+from djmigrator.gcpause import older_objects_frozen, one_batch
 
 
 class Node:
@@ -40,19 +40,52 @@ def test_older_objects_frozen_and_thawed(collector_off: None) -> None:
     assert gc.get_freeze_count() == before
 
 
-def test_batch_done_collects_a_finished_batch(collector_off: None) -> None:
+def test_a_batch_is_collected_at_its_end(collector_off: None) -> None:
+    gc.enable()
     with older_objects_frozen():
-        garbage = cycle()
-        assert garbage() is not None
-        batch_done()
+        with one_batch():
+            assert not gc.isenabled()  # paused during the batch
+            garbage = cycle()
+        assert gc.isenabled()
         assert garbage() is None
 
 
-def test_batch_done_outside_a_freeze_leaves_it_to_the_schedule(collector_off: None) -> None:
+def test_survivors_frozen_for_a_check(collector_off: None) -> None:
+    with older_objects_frozen():
+        frozen = gc.get_freeze_count()
+        with one_batch():
+            kept = Node()
+        assert gc.get_freeze_count() == frozen
+        with one_batch(freeze_survivors=True):
+            kept = Node()
+        assert gc.get_freeze_count() > frozen
+        assert kept.me is kept
+    assert gc.get_freeze_count() == 0
+
+
+def test_nested_batches_of_two_threads(collector_off: None) -> None:
+    """Two aliases compared in two threads: the collector resumes after the last batch."""
+    gc.enable()
+    with older_objects_frozen():
+        first = one_batch(freeze_survivors=True)
+        second = one_batch(freeze_survivors=True)
+        first.__enter__()
+        second.__enter__()
+        frozen = gc.get_freeze_count()
+        first.__exit__(None, None, None)
+        assert not gc.isenabled()
+        assert gc.get_freeze_count() == frozen  # the other batch's objects stay collectable
+        second.__exit__(None, None, None)
+        assert gc.isenabled()
+
+
+def test_outside_a_freeze_the_collector_keeps_its_schedule(collector_off: None) -> None:
     """Unfrozen, a full collection would walk every object the process holds."""
     garbage = cycle()
-    batch_done()
+    with one_batch(freeze_survivors=True):
+        pass
     assert garbage() is not None
+    assert gc.get_freeze_count() == 0
     gc.collect()
     assert garbage() is None
 
@@ -63,7 +96,8 @@ def test_a_host_process_freeze_is_left_alone(collector_off: None) -> None:
         frozen = gc.get_freeze_count()
         with older_objects_frozen():
             garbage = cycle()
-            batch_done()  # not our freeze: not ours to collect around either
+            with one_batch(freeze_survivors=True):  # not our freeze: not ours to manage
+                pass
             assert garbage() is not None
         assert gc.get_freeze_count() == frozen
     finally:
