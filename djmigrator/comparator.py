@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 from collections.abc import Collection, Iterable
 from typing import Any
@@ -44,10 +45,10 @@ def compare_alias(
 
     ``standalone``: the comparison is all its process does for now (a check,
     ``djmigrator.compare``).  A large one may then be shared between forked
-    processes (``djmigrator.parallel``), and what survives a batch is frozen
-    out of later collections (``gcpause``).  A sync leaves it off: it holds
-    session state on the connection (its lock), and objects of its own that a
-    freeze would keep from the collector.
+    processes (``djmigrator.parallel``), and the collector is managed around
+    its batches (``gcpause``).  A sync leaves it off: it holds session state
+    on the connection (its lock), and objects of its own that a freeze would
+    keep from the collector.
     """
     connection = ensure_connected(alias)
     vendor = get_vendor(connection.vendor)
@@ -111,6 +112,10 @@ def compare_alias(
     def worker_setup() -> None:
         vendor.restore_session_state(ensure_connected(alias), session)
 
+    # A check manages the collector around its batches (``gcpause``); a sync
+    # leaves it to its schedule.
+    batch_context = one_batch if standalone else contextlib.nullcontext
+
     def work(share: list[list[str]]) -> tuple[list[Discrepancy], list[str]]:
         with_extras = share is shares[-1]
         # What one reflection reads: the whole share where the dialect reads
@@ -131,7 +136,7 @@ def compare_alias(
                 with shared_reflection(sa_conn, reflected):
                     for batch in scope:
                         last = scope_extras and batch is scope[-1]
-                        with one_batch(freeze_survivors=standalone):
+                        with batch_context():
                             found += compare_batch(ctx, batch, last)
         return found, ctx.notes
 

@@ -12,8 +12,10 @@ A batch of a comparison runs inside ``one_batch``: the collector is paused
 while SQLAlchemy builds and compares the batch's tables (they are full of
 reference cycles, which only the collector frees, and its young collections
 would walk them again and again), and the batch's garbage is collected at
-once at its end.  A check also freezes what survives a batch (PostgreSQL's
-bulk reflection of every table): every later collection would walk it again.
+once at its end.  What survives a batch (PostgreSQL's bulk reflection of
+every table) is then frozen too: every later collection would walk it again.
+Only a check does this; a sync keeps objects of its own alive between its
+comparisons, which a freeze would keep from the collector.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ def older_objects_frozen() -> Iterator[None]:
 
 
 @contextmanager
-def one_batch(freeze_survivors: bool = False) -> Iterator[None]:
+def one_batch() -> Iterator[None]:
     """One batch of a comparison (see above); only within our own freeze.
 
     Outside it, a full collection would walk every object the process holds:
@@ -78,5 +80,5 @@ def one_batch(freeze_survivors: bool = False) -> Iterator[None]:
             if last and _was_enabled:
                 gc.enable()
         gc.collect()
-        if freeze_survivors and last:  # not another thread's batch in progress
+        if last:  # not another thread's batch in progress
             gc.freeze()

@@ -77,3 +77,18 @@ def test_one_table_a_batch_reports_what_one_batch_reports(
         assert len(scopes) > 3
         assert all(len(scope) == 1 for scope in scopes[:-1])
         assert scopes[-1] - {"drift_scratch"} and len(scopes[-1]) == 2
+
+
+def test_only_a_check_manages_the_collector(alias: str, fresh_app: Any) -> None:
+    """A sync's comparisons leave the collector to its schedule (``gcpause``)."""
+    import gc
+
+    from djmigrator.gcpause import older_objects_frozen
+
+    fresh_app("drift")
+    with older_objects_frozen():
+        frozen = gc.get_freeze_count()
+        assert comparator.compare_alias(alias, app_labels=["drift"]).in_sync
+        assert gc.get_freeze_count() == frozen
+        assert comparator.compare_alias(alias, app_labels=["drift"], standalone=True).in_sync
+        assert gc.get_freeze_count() > frozen

@@ -50,13 +50,10 @@ def test_a_batch_is_collected_at_its_end(collector_off: None) -> None:
         assert garbage() is None
 
 
-def test_survivors_frozen_for_a_check(collector_off: None) -> None:
+def test_survivors_frozen(collector_off: None) -> None:
     with older_objects_frozen():
         frozen = gc.get_freeze_count()
         with one_batch():
-            kept = Node()
-        assert gc.get_freeze_count() == frozen
-        with one_batch(freeze_survivors=True):
             kept = Node()
         assert gc.get_freeze_count() > frozen
         assert kept.me is kept
@@ -67,8 +64,8 @@ def test_nested_batches_of_two_threads(collector_off: None) -> None:
     """Two aliases compared in two threads: the collector resumes after the last batch."""
     gc.enable()
     with older_objects_frozen():
-        first = one_batch(freeze_survivors=True)
-        second = one_batch(freeze_survivors=True)
+        first = one_batch()
+        second = one_batch()
         first.__enter__()
         second.__enter__()
         frozen = gc.get_freeze_count()
@@ -82,7 +79,7 @@ def test_nested_batches_of_two_threads(collector_off: None) -> None:
 def test_outside_a_freeze_the_collector_keeps_its_schedule(collector_off: None) -> None:
     """Unfrozen, a full collection would walk every object the process holds."""
     garbage = cycle()
-    with one_batch(freeze_survivors=True):
+    with one_batch():
         pass
     assert garbage() is not None
     assert gc.get_freeze_count() == 0
@@ -96,7 +93,7 @@ def test_a_host_process_freeze_is_left_alone(collector_off: None) -> None:
         frozen = gc.get_freeze_count()
         with older_objects_frozen():
             garbage = cycle()
-            with one_batch(freeze_survivors=True):  # not our freeze: not ours to manage
+            with one_batch():  # not our freeze: not ours to manage
                 pass
             assert garbage() is not None
         assert gc.get_freeze_count() == frozen
