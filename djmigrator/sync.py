@@ -7,23 +7,14 @@ and all rows stay; type and nullability differences are reported only.
 from __future__ import annotations
 
 import functools
-import importlib
-import io
 import sys
-import threading
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
-from django.apps import apps as global_apps
-from django.core.management import call_command
-from django.core.management.commands import makemigrations
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import connections, transaction
-from django.db.migrations.autodetector import MigrationAutodetector
 from django.db.migrations.executor import MigrationExecutor
-from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.migration import Migration
-from django.db.migrations.questioner import NonInteractiveMigrationQuestioner
 from django.db.migrations.state import ProjectState
 
 from . import progress, remake
@@ -32,6 +23,13 @@ from .comparator import compare_alias
 from .connection import ensure_connected, first_line
 from .errors import DjmigratorError
 from .locks import sync_lock
+from .newmigrations import (
+    Writer,
+    add_to_graph,
+    ask_makemigrations,
+    pending_migrations,
+    write_migrations,
+)
 from .plan import APPLY, FAKE, PARTIAL, REFUSE, Decision, OpStep, decide, op_steps, resume
 from .repair import repair
 from .report import Action, AliasReport, Report
@@ -68,17 +66,17 @@ def sync(
     primaries = [a for a in aliases if not _is_mirror(a)]
     mirrors = [a for a in aliases if _is_mirror(a)]
     new_migrations = (
-        _pending_migrations(labels, interactive and not dry_run, no_answer) if primaries else {}
+        pending_migrations(labels, interactive and not dry_run, no_answer) if primaries else {}
     )
     written: list[Action] = []
-    writer: _Writer | None = None
-    write: Callable[[], list[Action]] = functools.partial(_write_migrations, labels, no_answer)
+    writer: Writer | None = None
+    write: Callable[[], list[Action]] = functools.partial(write_migrations, labels, no_answer)
     if new_migrations is None or (new_migrations and interactive and not dry_run):
         # makemigrations asks its questions (a rename? a default?) now, on the
         # terminal; the files it would write are held like the others
-        held = _ask_makemigrations(labels)
+        held = ask_makemigrations(labels)
         new_migrations, write = held.held, held.write_held
-    if new_migrations:  # written when the plan first needs them (see _Writer)
+    if new_migrations:  # written when the plan first needs them (see Writer)
         verb = "would write" if dry_run else "wrote"
         written = [
             Action("makemigrations", app, m.name, f"{verb} {app}/migrations/{m.name}.py")
@@ -86,7 +84,7 @@ def sync(
             for m in migs
         ]
         if not dry_run:
-            writer = _Writer(write, {(a.app_label, a.migration) for a in written})
+            writer = Writer(write, {(a.app_label, a.migration) for a in written})
 
     def one(alias: str) -> AliasReport:
         return _sync_alias(
@@ -114,182 +112,13 @@ def _is_mirror(alias: str) -> bool:
     return bool((connections[alias].settings_dict.get("TEST") or {}).get("MIRROR"))
 
 
-# -- makemigrations --------------------------------------------------------
-
-
-def _pending_migrations(
-    labels: list[str] | None, interactive: bool, no_answer: str
-) -> dict[str, list[Migration]] | None:
-    """The migrations makemigrations would write (computed, not written).
-
-    None: makemigrations has a question to ask, and may ask it (interactive).
-    """
-    loader = MigrationLoader(None, ignore_no_migrations=True)
-    said = io.StringIO()
-    questioner = NonInteractiveMigrationQuestioner(
-        specified_apps=set(labels or ()), dry_run=True, verbosity=1, log=_line_writer(said)
-    )
-    detector = MigrationAutodetector(
-        loader.project_state(), ProjectState.from_apps(global_apps), questioner
-    )
-    try:
-        changes: dict[str, list[Migration]] = detector.changes(
-            graph=loader.graph,
-            trim_to_apps=set(labels) if labels else None,
-            convert_apps=set(labels) if labels else None,
-        )
-    except SystemExit:
-        if interactive:
-            return None
-        raise DjmigratorError(_question_message(said, no_answer)) from None
-    return changes
-
-
-#: why makemigrations got no answer -> (what happened, the way forward)
-_NO_ANSWER = {
-    "--noinput": (
-        "makemigrations needs an answer it cannot get with --noinput",
-        "run makemigrations interactively",
-    ),
-    "--dry-run": (
-        "makemigrations needs an answer, and --dry-run asks no questions",
-        "run smart_makemigrations without --dry-run to answer it",
-    ),
-    "tty": (
-        "makemigrations needs an answer, and there is no terminal to ask it on",
-        "run smart_makemigrations in a terminal to answer it",
-    ),
-    "": ("makemigrations stopped without the answer it needs", "answer its question"),
-}
-
-
-def _question_message(stream: io.StringIO, no_answer: str) -> str:
-    said = " ".join(line.strip() for line in stream.getvalue().splitlines() if line.strip())
-    said = said.rstrip(".")
-    what, forward = _NO_ANSWER[no_answer]
-    return (
-        what
-        + (f": {said}" if said else "")
-        + f". Give the field a default or null=True, or {forward}."
-    )
-
-
-class _Writer:
-    """Writes the new migration files once, when the sync first needs them.
-
-    The plan runs with the new migrations held in memory; their files are
-    written just before the first of them is applied or faked, so a sync that
-    stops earlier (a refused migration, a failure) leaves no file behind.
-    """
-
-    def __init__(self, write: Callable[[], list[Action]], expected: set[tuple[Any, Any]]) -> None:
-        self.write, self.expected = write, expected
-        self.done = False
-        #: what this run wrote (a concurrent sync may have written some first)
-        self.actions: list[Action] = []
-        self._lock = threading.Lock()
-
-    def __call__(self) -> None:
-        with self._lock:
-            if self.done:
-                return
-            self.actions = self.write()
-            self.done = True
-            on_disk = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
-            if not self.expected <= on_disk:
-                raise DjmigratorError(
-                    "makemigrations did not write "
-                    + ", ".join(f"{a}.{n}" for a, n in sorted(self.expected - on_disk))
-                    + " as expected; run smart_makemigrations again."
-                )
-
-
-class _HeldMakemigrations(makemigrations.Command):
-    """Django's makemigrations, run through call_command (its questions asked
-    on the terminal), that holds the migrations it would write in memory until
-    ``write_held()``."""
-
-    held: dict[str, list[Migration]] = {}
-    holding = True
-
-    def write_migration_files(
-        self, changes: dict[str, Any], update_previous_migration_paths: Any = None
-    ) -> None:
-        if self.holding:
-            self.held = changes
-            return
-        super().write_migration_files(changes, update_previous_migration_paths)
-
-    def write_held(self) -> list[Action]:
-        """Write the held migrations, as makemigrations would have."""
-        before = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
-        self.holding = False
-        self.write_migration_files(self.held)
-        return _written_since(before)
-
-
-def _ask_makemigrations(labels: list[str] | None) -> _HeldMakemigrations:
-    """Run makemigrations interactively: its questions and prompts go to the
-    terminal (stderr, as with ``--scriptable``); nothing is written yet."""
-    command = _HeldMakemigrations()
-    try:
-        call_command(command, *(labels or ()), interactive=True, scriptable=True, verbosity=0)
-    except SystemExit:  # the user chose to quit at a question
-        raise DjmigratorError(_question_message(io.StringIO(), "")) from None
-    return command
-
-
-def _written_since(before: set[tuple[str, str]]) -> list[Action]:
-    importlib.invalidate_caches()
-    after = MigrationLoader(None, ignore_no_migrations=True).disk_migrations
-    return [
-        Action("makemigrations", key[0], key[1], f"wrote {key[0]}/migrations/{key[1]}.py")
-        for key in sorted(set(after) - before)
-    ]
-
-
-def _write_migrations(labels: list[str] | None, no_answer: str) -> list[Action]:
-    """Run makemigrations without questions: it writes what it detects."""
-    before = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command(
-            "makemigrations",
-            *(labels or ()),
-            interactive=False,
-            verbosity=1,
-            stdout=out,
-            stderr=err,
-        )
-    except SystemExit:
-        raise DjmigratorError(
-            _question_message(err if err.getvalue() else out, no_answer)
-        ) from None
-    return _written_since(before)
-
-
 # -- applying --------------------------------------------------------------
 
 
 def _executor(alias: str, in_memory: dict[str, list[Migration]] | None) -> MigrationExecutor:
     executor = MigrationExecutor(connections[alias])
     if in_memory:
-        loader = executor.loader
-        for app, migs in in_memory.items():
-            for migration in migs:
-                key = (app, migration.name)
-                if key in loader.graph.nodes:  # a concurrent sync wrote it meanwhile
-                    continue
-                loader.graph.add_node(key, migration)
-                loader.disk_migrations[key] = migration
-        for app, migs in in_memory.items():
-            for migration in migs:
-                if loader.graph.nodes[(app, migration.name)] is not migration:
-                    continue
-                for dep in migration.dependencies:
-                    parent = loader.check_key(dep, app)
-                    if parent is not None:
-                        loader.graph.add_dependency(migration, (app, migration.name), parent)
+        add_to_graph(executor.loader, in_memory)
     return executor
 
 
@@ -301,7 +130,7 @@ def _sync_alias(
     verbosity: int,
     written: list[Action],
     in_memory: dict[str, list[Migration]] | None,
-    writer: _Writer | None = None,
+    writer: Writer | None = None,
     lists_writes: bool = True,
 ) -> AliasReport:
     connection = ensure_connected(alias)
@@ -545,10 +374,3 @@ def _record(executor: MigrationExecutor, migration: Migration) -> None:
     """Record a migration as applied, as Django's executor does (squashes too)."""
     for app_label, name in migration.replaces or [(migration.app_label, migration.name)]:
         executor.recorder.record_applied(app_label, name)
-
-
-def _line_writer(stream: io.StringIO) -> Any:
-    def write(text: str) -> None:
-        stream.write(f"{text}\n")
-
-    return write

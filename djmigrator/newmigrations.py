@@ -1,0 +1,199 @@
+"""The migrations makemigrations would write for a sync: computed in memory,
+questions asked (or refused) up front, files written only when the sync first
+needs them."""
+
+from __future__ import annotations
+
+import importlib
+import io
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from django.apps import apps as global_apps
+from django.core.management import call_command
+from django.core.management.commands import makemigrations
+from django.db.migrations.autodetector import MigrationAutodetector
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.migration import Migration
+from django.db.migrations.questioner import NonInteractiveMigrationQuestioner
+from django.db.migrations.state import ProjectState
+
+from .errors import DjmigratorError
+from .report import Action
+
+
+def pending_migrations(
+    labels: list[str] | None, interactive: bool, no_answer: str
+) -> dict[str, list[Migration]] | None:
+    """The migrations makemigrations would write (computed, not written).
+
+    None: makemigrations has a question to ask, and may ask it (interactive).
+    """
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    said = io.StringIO()
+    questioner = NonInteractiveMigrationQuestioner(
+        specified_apps=set(labels or ()), dry_run=True, verbosity=1, log=_line_writer(said)
+    )
+    detector = MigrationAutodetector(
+        loader.project_state(), ProjectState.from_apps(global_apps), questioner
+    )
+    try:
+        changes: dict[str, list[Migration]] = detector.changes(
+            graph=loader.graph,
+            trim_to_apps=set(labels) if labels else None,
+            convert_apps=set(labels) if labels else None,
+        )
+    except SystemExit:
+        if interactive:
+            return None
+        raise DjmigratorError(question_message(said, no_answer)) from None
+    return changes
+
+
+#: why makemigrations got no answer -> (what happened, the way forward)
+_NO_ANSWER = {
+    "--noinput": (
+        "makemigrations needs an answer it cannot get with --noinput",
+        "run makemigrations interactively",
+    ),
+    "--dry-run": (
+        "makemigrations needs an answer, and --dry-run asks no questions",
+        "run smart_makemigrations without --dry-run to answer it",
+    ),
+    "tty": (
+        "makemigrations needs an answer, and there is no terminal to ask it on",
+        "run smart_makemigrations in a terminal to answer it",
+    ),
+    "": ("makemigrations stopped without the answer it needs", "answer its question"),
+}
+
+
+def question_message(stream: io.StringIO, no_answer: str) -> str:
+    said = " ".join(line.strip() for line in stream.getvalue().splitlines() if line.strip())
+    said = said.rstrip(".")
+    what, forward = _NO_ANSWER[no_answer]
+    return (
+        what
+        + (f": {said}" if said else "")
+        + f". Give the field a default or null=True, or {forward}."
+    )
+
+
+class Writer:
+    """Writes the new migration files once, when the sync first needs them.
+
+    The plan runs with the new migrations held in memory; their files are
+    written just before the first of them is applied or faked, so a sync that
+    stops earlier (a refused migration, a failure) leaves no file behind.
+    """
+
+    def __init__(self, write: Callable[[], list[Action]], expected: set[tuple[Any, Any]]) -> None:
+        self.write, self.expected = write, expected
+        self.done = False
+        #: what this run wrote (a concurrent sync may have written some first)
+        self.actions: list[Action] = []
+        self._lock = threading.Lock()
+
+    def __call__(self) -> None:
+        with self._lock:
+            if self.done:
+                return
+            self.actions = self.write()
+            self.done = True
+            on_disk = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+            if not self.expected <= on_disk:
+                raise DjmigratorError(
+                    "makemigrations did not write "
+                    + ", ".join(f"{a}.{n}" for a, n in sorted(self.expected - on_disk))
+                    + " as expected; run smart_makemigrations again."
+                )
+
+
+class HeldMakemigrations(makemigrations.Command):
+    """Django's makemigrations, run through call_command (its questions asked
+    on the terminal), that holds the migrations it would write in memory until
+    ``write_held()``."""
+
+    held: dict[str, list[Migration]] = {}
+    holding = True
+
+    def write_migration_files(
+        self, changes: dict[str, Any], update_previous_migration_paths: Any = None
+    ) -> None:
+        if self.holding:
+            self.held = changes
+            return
+        super().write_migration_files(changes, update_previous_migration_paths)
+
+    def write_held(self) -> list[Action]:
+        """Write the held migrations, as makemigrations would have."""
+        before = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+        self.holding = False
+        self.write_migration_files(self.held)
+        return _written_since(before)
+
+
+def ask_makemigrations(labels: list[str] | None) -> HeldMakemigrations:
+    """Run makemigrations interactively: its questions and prompts go to the
+    terminal (stderr, as with ``--scriptable``); nothing is written yet."""
+    command = HeldMakemigrations()
+    try:
+        call_command(command, *(labels or ()), interactive=True, scriptable=True, verbosity=0)
+    except SystemExit:  # the user chose to quit at a question
+        raise DjmigratorError(question_message(io.StringIO(), "")) from None
+    return command
+
+
+def _written_since(before: set[tuple[str, str]]) -> list[Action]:
+    importlib.invalidate_caches()
+    after = MigrationLoader(None, ignore_no_migrations=True).disk_migrations
+    return [
+        Action("makemigrations", key[0], key[1], f"wrote {key[0]}/migrations/{key[1]}.py")
+        for key in sorted(set(after) - before)
+    ]
+
+
+def write_migrations(labels: list[str] | None, no_answer: str) -> list[Action]:
+    """Run makemigrations without questions: it writes what it detects."""
+    before = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command(
+            "makemigrations",
+            *(labels or ()),
+            interactive=False,
+            verbosity=1,
+            stdout=out,
+            stderr=err,
+        )
+    except SystemExit:
+        raise DjmigratorError(question_message(err if err.getvalue() else out, no_answer)) from None
+    return _written_since(before)
+
+
+def add_to_graph(loader: MigrationLoader, in_memory: dict[str, list[Migration]]) -> None:
+    """Put the migrations makemigrations would write into the loader's graph, as
+    if they were on disk."""
+    for app, migs in in_memory.items():
+        for migration in migs:
+            key = (app, migration.name)
+            if key in loader.graph.nodes:  # a concurrent sync wrote it meanwhile
+                continue
+            loader.graph.add_node(key, migration)
+            loader.disk_migrations[key] = migration
+    for app, migs in in_memory.items():
+        for migration in migs:
+            if loader.graph.nodes[(app, migration.name)] is not migration:
+                continue
+            for dep in migration.dependencies:
+                parent = loader.check_key(dep, app)
+                if parent is not None:
+                    loader.graph.add_dependency(migration, (app, migration.name), parent)
+
+
+def _line_writer(stream: io.StringIO) -> Any:
+    def write(text: str) -> None:
+        stream.write(f"{text}\n")
+
+    return write
