@@ -11,11 +11,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps as global_apps
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.commands import makemigrations
 from django.db.migrations.autodetector import MigrationAutodetector
 from django.db.migrations.loader import MigrationLoader
-from django.db.migrations.migration import Migration
+from django.db.migrations.migration import Migration, swappable_dependency
 from django.db.migrations.questioner import NonInteractiveMigrationQuestioner
 from django.db.migrations.state import ProjectState
 
@@ -187,9 +188,31 @@ def add_to_graph(loader: MigrationLoader, in_memory: dict[str, list[Migration]])
             if loader.graph.nodes[(app, migration.name)] is not migration:
                 continue
             for dep in migration.dependencies:
-                parent = loader.check_key(dep, app)
+                parent = _parent(loader, in_memory, dep, app)
                 if parent is not None:
                     loader.graph.add_dependency(migration, (app, migration.name), parent)
+
+
+def _parent(
+    loader: MigrationLoader,
+    in_memory: dict[str, list[Migration]],
+    dependency: tuple[str, str],
+    app: str,
+) -> tuple[str, str] | None:
+    """The graph node a dependency of an in-memory migration names, as Django's
+    loader finds it once the file is written: the autodetector's
+    ``("__setting__", "AUTH_USER_MODEL")`` is written as
+    ``swappable_dependency(settings.AUTH_USER_MODEL)``, i.e. the first migration
+    of the swapped-in model's app; ``__first__`` of an app that has only
+    in-memory migrations is the first of them."""
+    if dependency[0] == "__setting__":
+        first = swappable_dependency(getattr(settings, dependency[1]))
+        dependency = (first[0], first[1])
+    parent = loader.check_key(dependency, app)
+    label, name = dependency
+    if parent is None and label != app and name == "__first__" and in_memory.get(label):
+        return (label, in_memory[label][0].name)
+    return parent
 
 
 def _line_writer(stream: io.StringIO) -> Any:

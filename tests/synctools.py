@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -233,6 +234,8 @@ class Project:
         self.vendor = vendor
         self.db_name = f"djm_sync_{uuid.uuid4().hex[:12]}"
         self.apps: list[str] = []
+        #: Django's own apps installed before the project's (``use_auth``)
+        self.contrib: list[str] = []
         self.djmigrator: dict[str, Any] = {}
         #: more aliases, after "default": name -> settings (SQLite files)
         self.others: dict[str, dict[str, Any]] = {}
@@ -263,7 +266,7 @@ class Project:
 
     def _write_settings(self) -> None:
         text = SETTINGS.format(
-            installed=["djmigrator", *self.apps],
+            installed=[*self.contrib, "djmigrator", *self.apps],
             database=self.database,
             others=self.others,
             djmigrator=self.djmigrator,
@@ -274,6 +277,27 @@ class Project:
         """Set the project's ``DJMIGRATOR`` setting."""
         self.djmigrator = djmigrator
         self._write_settings()
+
+    def use_auth(self) -> None:
+        """Install ``django.contrib.contenttypes`` and ``django.contrib.auth``."""
+        self.contrib = ["django.contrib.contenttypes", "django.contrib.auth"]
+        self._write_settings()
+
+    def copy_app(self, label: str, source: Path, migrations: Sequence[str] | None = None) -> None:
+        """Install app ``label`` as a copy of the test app in ``source`` (its
+        ``models.py`` and the migration files named in ``migrations``, all by
+        default)."""
+        path = self.root / label
+        (path / "migrations").mkdir(parents=True, exist_ok=True)
+        (path / "__init__.py").touch()
+        (path / "migrations" / "__init__.py").touch()
+        shutil.copyfile(source / "models.py", path / "models.py")
+        for file in sorted((source / "migrations").glob("0*.py")):
+            if migrations is None or file.stem in migrations:
+                shutil.copyfile(file, path / "migrations" / file.name)
+        if label not in self.apps:
+            self.apps.append(label)
+            self._write_settings()
 
     def add_sqlite_alias(self, alias: str) -> None:
         """A second alias: a SQLite file of its own in the project."""
