@@ -1,175 +1,302 @@
-"""SQLite table rebuilds that would lose what Django does not know.
+"""SQLite table rebuilds that keep what Django does not know.
 
 SQLite alters a table in few ways, so Django's schema editor rebuilds the whole
 table for many operations (``_remake_table``: create ``new__<table>`` from the
-model, copy the model's columns, drop the old table, rename).  The rebuilt
-table holds only the columns and indexes the model state knows: a column, an
-index or a trigger made by hand on that table would be dropped, with its data.
+model, copy the model's columns, drop the old table, rename, create the
+model's indexes).  On its own that rebuild keeps only what the model knows: a
+column, an index or a trigger made by hand on the table would be lost, with
+its data.
 
-Before a migration (or a repair) runs on SQLite, its operations are run once
-with a ``collect_sql`` schema editor; a ``CREATE TABLE "new__<table>"``
-statement among their SQL is a rebuild.  If the live table has columns,
-indexes or triggers that the states the rebuild starts from do not know, the
-sync stops (exit 2) before anything is changed, naming them.
+While a sync runs (``keeping_hand_made``), the connection's schema editors
+rebuild tables the way SQLite documents it (lang_altertable.html, "Making
+Other Kinds Of Table Schema Changes"), keeping everything that was there:
+
+1. the live table's ``CREATE TABLE`` and its indexes and triggers are read
+   from ``sqlite_master``;
+2. ``new__<table>`` is created with the model's columns plus the live columns
+   the model does not know, with their definitions as written;
+3. every row is copied, the hand-made columns' values included;
+4. the old table is dropped and the new one renamed (Django's steps);
+5. the indexes the old table had and the rebuild did not make again (hand-made
+   ones; not those of the model the operation removes) and all its triggers
+   (Django makes none) are created again from their own SQL;
+6. Django's schema editor checks the foreign keys when it closes.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.migrations.migration import Migration
-from django.db.migrations.state import ProjectState
-
 from .errors import DjmigratorError
-from .plan import APPLY, OpStep
 
-_NEW_TABLE = re.compile(r'CREATE TABLE "new__([^"]+)"', re.IGNORECASE)
-_CREATE_INDEX = re.compile(
-    r'CREATE (UNIQUE )?INDEX "([^"]+)" ON "([^"]+)" \((.*?)\)(?: WHERE |;|$)',
-    re.IGNORECASE | re.DOTALL,
+_CREATED = re.compile(
+    r'^\s*CREATE\s+(?:UNIQUE\s+)?(?:INDEX|TRIGGER)\s+(?:IF\s+NOT\s+EXISTS\s+)?"([^"]+)"',
+    re.IGNORECASE,
 )
-
-_WAY_FORWARD = (
-    "Nothing was changed. Copy what they hold elsewhere and drop them by hand, or declare "
-    "them in the model{where}, then run smart_makemigrations again."
-)
+_TABLE_CONSTRAINT = frozenset({"CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"})
 
 
-def remade_tables(statements: Iterable[str]) -> list[str]:
-    """The tables these statements rebuild (Django's SQLite ``new__`` copies)."""
-    found: list[str] = []
-    for sql in statements:
-        for table in _NEW_TABLE.findall(str(sql)):
-            if table not in found:
-                found.append(table)
-    return found
+@dataclass
+class _Live:
+    """What the live table has that a rebuild from the model would lose."""
+
+    table: str
+    #: definitions of the columns the model does not know, as written
+    definitions: list[str] = field(default_factory=list)
+    #: those of them that hold values to copy (not generated)
+    copied: list[str] = field(default_factory=list)
+    #: (kind, name, sql) of the indexes and triggers to create again
+    objects: list[tuple[str, str, str]] = field(default_factory=list)
+    #: names the rebuild itself created (Django's own indexes)
+    created: set[str] = field(default_factory=set)
 
 
-def check_migration(
-    connection: Any, migration: Migration, steps: Sequence[OpStep], known: Sequence[ProjectState]
-) -> None:
-    """Stop if an operation to apply would rebuild a table that holds something
-    neither ``known`` nor the operation's own pre-state knows (SQLite only)."""
-    if connection.vendor != "sqlite":
+@contextmanager
+def keeping_hand_made(connection: Any) -> Iterator[None]:
+    """While inside, table rebuilds by ``connection``'s schema editors keep the
+    columns, rows, indexes and triggers the models do not know (SQLite only)."""
+    if connection.vendor != "sqlite" or getattr(
+        connection.SchemaEditorClass, "keeps_hand_made", False
+    ):
+        yield
         return
-    todo = [s for s in steps if s.verdict == APPLY and s.operation.reduces_to_sql]
-    if not todo:
-        return
-    live = set(connection.introspection.table_names())
-    rebuilds: list[tuple[OpStep, list[str]]] = []
-    with connection.schema_editor(collect_sql=True, atomic=False) as editor:
-        for step in todo:
-            start = len(editor.collected_sql)
+    had = "SchemaEditorClass" in vars(connection)
+    previous = vars(connection).get("SchemaEditorClass")
+    connection.SchemaEditorClass = _keeping_class(connection.SchemaEditorClass)
+    try:
+        yield
+    finally:
+        if had:
+            connection.SchemaEditorClass = previous
+        else:
+            del connection.SchemaEditorClass
+
+
+_CLASSES: dict[type, type] = {}
+
+
+def _keeping_class(base: type) -> type:
+    if base not in _CLASSES:
+        _CLASSES[base] = type(f"Keeping{base.__name__}", (_KeepingMixin, base), {})
+    return _CLASSES[base]
+
+
+class _KeepingMixin:
+    """A SQLite schema editor whose table rebuilds keep what the model lacks."""
+
+    keeps_hand_made = True
+    _keeping: _Live | None = None
+
+    # the attributes and methods of Django's SQLite DatabaseSchemaEditor used here
+    connection: Any
+    deferred_sql: list[Any]
+
+    def _remake_table(
+        self,
+        model: Any,
+        create_field: Any = None,
+        delete_field: Any = None,
+        alter_fields: Any = None,
+    ) -> None:
+        live = _read_live(self, model)
+        parent: Any = super()
+        if live is None:
+            parent._remake_table(model, create_field, delete_field, alter_fields)
+            return
+        outer, self._keeping = self._keeping, live
+        try:
+            parent._remake_table(model, create_field, delete_field, alter_fields)
+        finally:
+            self._keeping = outer
+        django_made = _django_index_names(self, model)
+        for kind, name, sql in live.objects:
+            if name in live.created or (kind == "index" and name in django_made):
+                continue  # made again by the rebuild, or removed by the operation
             try:
-                step.operation.database_forwards(
-                    migration.app_label, editor, step.from_state, step.to_state
-                )
-            except Exception:  # as sqlmigrate would fail: nothing to read the rebuilds from
-                continue
-            rebuilds.append((step, remade_tables(editor.collected_sql[start:])))
-    checked: set[str] = set()
-    for step, tables in rebuilds:
-        for table in tables:
-            if table not in live or table in checked:
-                continue
-            checked.add(table)
-            lost = _unknown(connection, table, _models(table, [*known, step.from_state]))
-            if lost:
+                parent.execute(sql, None)
+            except Exception as exc:
                 raise DjmigratorError(
-                    f"Migration {migration.app_label}.{migration.name} cannot run on SQLite "
-                    f"without losing data: its operation {step.operation.describe()!r} "
-                    f"rebuilds table {table}, and the rebuilt table keeps only what the "
-                    f"migrations know, not {lost} (made by hand). "
-                    + _WAY_FORWARD.format(where=" and in a migration that runs before this one")
-                )
+                    f"rebuilding table {live.table} on SQLite, its {kind} {name} (made by "
+                    f"hand) cannot be created again ({str(exc).strip()}); drop or change "
+                    f"it by hand"
+                ) from exc
+
+    def execute(self, sql: Any, params: Any = ()) -> Any:
+        parent: Any = super()
+        live = self._keeping
+        if live is not None:
+            text = str(sql)
+            sql = _with_kept_columns(text, params, live)
+            made = _CREATED.match(text)
+            if made:
+                live.created.add(made.group(1))
+        return parent.execute(sql, params)
 
 
-def check_repair(connection: Any, model: Any, field: Any) -> None:
-    """Stop if adding the missing ``field`` back would rebuild its table and lose
-    something the models do not know of it (SQLite only)."""
-    if connection.vendor != "sqlite":
-        return
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _read_live(editor: Any, model: Any) -> _Live | None:
+    """What the live table of ``model`` has beyond the model (None: nothing)."""
     table = model._meta.db_table
-    with connection.schema_editor(collect_sql=True, atomic=False) as editor:
-        editor.add_field(model, field)
-    statements = [str(s) for s in editor.collected_sql]  # deferred SQL included
-    if table not in remade_tables(statements):
-        return
-    lost = _unknown(connection, table, [model])
-    if lost:
-        raise DjmigratorError(
-            f"Column {table}.{field.column} is missing, and adding it back on SQLite "
-            f"rebuilds table {table}, which keeps only what the models know, not {lost} "
-            f"(made by hand). " + _WAY_FORWARD.format(where="")
-        )
-
-
-def _models(table: str, states: Iterable[ProjectState]) -> list[Any]:
-    """The models (auto-created M2M ones too) of ``table`` in each state."""
-    found: list[Any] = []
-    for state in states:
-        found.extend(
-            m for m in state.apps.get_models(include_auto_created=True) if m._meta.db_table == table
-        )
-    return found
-
-
-def _unknown(connection: Any, table: str, models: Sequence[Any]) -> str:
-    """What the live table has that none of ``models`` knows, in words ("" if nothing)."""
-    columns: set[str] = set()
-    index_names: set[str] = set()
-    index_shapes: set[tuple[tuple[str, ...], bool]] = set()
-    for model in models:
-        columns.update(f.column.casefold() for f in model._meta.local_concrete_fields)
-        names, shapes = _index_sql(connection, model)
-        index_names |= names
-        index_shapes |= shapes
-    with connection.cursor() as cursor:
-        live_columns = [
-            c.name for c in connection.introspection.get_table_description(cursor, table)
-        ]
-        constraints = connection.introspection.get_constraints(cursor, table)
+    with editor.connection.cursor() as cursor:
         cursor.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s ORDER BY name",
+            "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = %s AND sql IS NOT NULL "
+            "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, name",
             [table],
         )
-        triggers = [str(row[0]) for row in cursor.fetchall()]
-    extra_columns = [c for c in live_columns if c.casefold() not in columns]
-    extra_indexes = sorted(
-        name
-        for name, info in constraints.items()
-        if info.get("index")
-        and name not in index_names
-        and (_shape(info["columns"]), bool(info["unique"])) not in index_shapes
-    )
-    parts = []
-    for singular, plural, found in (
-        ("column", "columns", extra_columns),
-        ("index", "indexes", extra_indexes),
-        ("trigger", "triggers", triggers),
-    ):
-        if found:
-            parts.append(f"{singular if len(found) == 1 else plural} {', '.join(found)}")
-    return "; ".join(parts)
+        rows = [(str(t), str(n), str(s)) for t, n, s in cursor.fetchall()]
+        create = next((s for t, n, s in rows if t == "table" and n == table), None)
+        if create is None:
+            return None
+        cursor.execute(f"PRAGMA table_xinfo({_quote(table)})")
+        columns = [(str(r[1]), str(r[2] or ""), r[3], r[4], int(r[6])) for r in cursor.fetchall()]
+    known = {f.column.casefold() for f in model._meta.local_concrete_fields if f.column}
+    written = _column_definitions(create)
+    live = _Live(table)
+    for name, type_, notnull, default, hidden in columns:
+        if name.casefold() in known or hidden == 1:
+            continue
+        definition = written.get(name.casefold())
+        if definition is None:  # not read from the CREATE TABLE: from PRAGMA
+            definition = " ".join(
+                part
+                for part in (
+                    _quote(name),
+                    type_,
+                    "NOT NULL" if notnull else "",
+                    f"DEFAULT {default}" if default is not None else "",
+                )
+                if part
+            )
+        live.definitions.append(definition)
+        if hidden == 0:
+            live.copied.append(name)
+    live.objects = [(t, n, s) for t, n, s in rows if t in ("index", "trigger")]
+    if not live.definitions and not live.objects:
+        return None
+    return live
 
 
-def _index_sql(connection: Any, model: Any) -> tuple[set[str], set[tuple[tuple[str, ...], bool]]]:
-    """Names and (columns, unique) of the indexes Django creates with ``model``'s table."""
-    with connection.schema_editor(collect_sql=True, atomic=False) as editor:
-        editor.create_model(model)
-    statements = [str(s) for s in editor.collected_sql]  # deferred SQL included
-    names: set[str] = set()
-    shapes: set[tuple[tuple[str, ...], bool]] = set()
-    for sql in statements:
-        for unique, name, table, cols in _CREATE_INDEX.findall(sql):
-            if table != model._meta.db_table:
-                continue
-            names.add(name)
-            shapes.add((_shape(re.findall(r'"([^"]+)"', cols)), bool(unique)))
-    return names, shapes
+def _with_kept_columns(sql: str, params: Any, live: _Live) -> str:
+    """Django's ``CREATE TABLE "new__t"`` and ``INSERT INTO "new__t"`` statements
+    of the rebuild, with the kept columns added."""
+    if not live.definitions:
+        return sql
+    new, old = _quote(f"new__{live.table}"), _quote(live.table)
+
+    def escaped(text: str) -> str:  # Django formats the statement when params is not None
+        return text.replace("%", "%%") if params is not None else text
+
+    if sql.startswith(f"CREATE TABLE {new} (") and sql.endswith(")"):
+        return sql[:-1] + ", " + escaped(", ".join(live.definitions)) + ")"
+    suffix = f" FROM {old}"
+    if live.copied and sql.startswith(f"INSERT INTO {new} (") and sql.endswith(suffix):
+        head, select, tail = sql.partition(") SELECT ")
+        if select:
+            names = escaped(", ".join(_quote(c) for c in live.copied))
+            return f"{head}, {names}{select}{tail[: -len(suffix)]}, {names}{suffix}"
+    return sql
 
 
-def _shape(columns: Iterable[Any]) -> tuple[str, ...]:
-    return tuple(str(c).casefold() for c in columns)
+def _django_index_names(editor: Any, model: Any) -> set[str]:
+    """Names of the indexes Django makes with ``model``'s table (the old model's:
+    one of them missing after the rebuild was removed by the operation)."""
+    names = {i.name for i in model._meta.indexes if i.name}
+    names |= {c.name for c in model._meta.constraints if c.name}
+    saved = list(editor.deferred_sql)
+    try:
+        editor.table_sql(model)  # defers unique_together's indexes
+        statements = [*editor.deferred_sql[len(saved) :], *editor._model_indexes_sql(model)]
+    finally:
+        editor.deferred_sql = saved
+    for statement in statements:
+        made = _CREATED.match(str(statement))
+        if made:
+            names.add(made.group(1))
+    return names
+
+
+# -- reading a CREATE TABLE statement -----------------------------------------
+
+
+def _column_definitions(create: str) -> dict[str, str]:
+    """Column name (casefolded) -> its definition, from a ``CREATE TABLE``."""
+    parts = _body_parts(create)
+    found: dict[str, str] = {}
+    for part in parts:
+        name, rest = _leading_name(part)
+        if name is None or (rest is None and name.upper() in _TABLE_CONSTRAINT):
+            continue
+        found.setdefault(name.casefold(), part.strip())
+    return found
+
+
+def _leading_name(part: str) -> tuple[str | None, str | None]:
+    """The first identifier of a definition; ``rest`` is None when it was bare
+    (a bare word may be a keyword such as CONSTRAINT)."""
+    text = part.lstrip()
+    if not text:
+        return None, None
+    closing = {'"': '"', "`": "`", "[": "]"}.get(text[0])
+    if closing is not None:
+        out, i = [], 1
+        while i < len(text):
+            if text[i] == closing:
+                if closing != "]" and text[i + 1 : i + 2] == closing:
+                    out.append(closing)
+                    i += 2
+                    continue
+                return "".join(out), text[i + 1 :]
+            out.append(text[i])
+            i += 1
+        return None, None
+    match = re.match(r"[^\s(,]+", text)
+    return (match.group(0), None) if match else (None, None)
+
+
+def _body_parts(create: str) -> list[str]:
+    """The comma-separated definitions between a CREATE TABLE's outer parentheses."""
+    parts: list[str] = []
+    depth, start, i, n = 0, -1, 0, len(create)
+    while i < n:
+        ch = create[i]
+        if ch in "'\"`[":
+            closing = "]" if ch == "[" else ch
+            j = i + 1
+            while j < n:
+                if create[j] == closing:
+                    if closing != "]" and create[j + 1 : j + 2] == closing:
+                        j += 2
+                        continue
+                    break
+                j += 1
+            i = j + 1
+            continue
+        if create.startswith("--", i):
+            end = create.find("\n", i)
+            i = n if end < 0 else end + 1
+            continue
+        if create.startswith("/*", i):
+            end = create.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+            continue
+        if ch == "(":
+            depth += 1
+            if depth == 1:
+                start = i + 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                parts.append(create[start:i])
+                return parts
+        elif ch == "," and depth == 1:
+            parts.append(create[start:i])
+            start = i + 1
+        i += 1
+    return []

@@ -14,7 +14,6 @@ from django.apps import apps as global_apps
 from django.db import connections
 
 from .comparator import compare_alias
-from .remake import check_repair
 from .report import Action, AliasReport, Discrepancy
 
 REPAIRABLE = (
@@ -47,12 +46,6 @@ def repair(
         return [], report
     connection = connections[alias]
     models = _models_by_table()
-    for d in todo:  # SQLite: adding a column may rebuild the table; lose nothing
-        if d.kind == "missing_column" and d.table in models:
-            model = models[d.table]
-            field = next((f for f in model._meta.local_fields if f.column == d.column), None)
-            if field is not None:
-                check_repair(connection, model, field)
     actions: list[Action] = []
     with connection.schema_editor(collect_sql=dry_run, atomic=True) as editor:
         for d in todo:

@@ -140,7 +140,8 @@ def _sync_alias(
         note = f"'{alias}' mirrors '{mirror}': compared only, never synced"
         return AliasReport(alias, found.vendor, found.discrepancies, (), (*found.notes, note))
     actions: list[Action] = list(written) if writer is None else []
-    with sync_lock(alias):
+    # on SQLite, table rebuilds keep what was made by hand (see remake.py)
+    with sync_lock(alias), remake.keeping_hand_made(connection):
         executor = _executor(alias, in_memory)
         executor.loader.check_consistent_history(connection)
         # migrations an earlier sync left part-done (see progress.py)
@@ -155,7 +156,6 @@ def _sync_alias(
             with_applied_migrations=True
         )
         touched: set[str] = set()
-        earlier: list[ProjectState] = []
         for migration, backwards in plan:
             if backwards:  # pragma: no cover - forward targets only
                 continue
@@ -169,19 +169,6 @@ def _sync_alias(
                 decision = decide(alias, migration, state, post)
             if decision.verdict == REFUSE:
                 raise DjmigratorError(_refusal(decision, actions))
-            if connection.vendor == "sqlite" and decision.verdict in (APPLY, PARTIAL):
-                # a table rebuild must not lose what was made by hand
-                try:
-                    remake.check_migration(
-                        connection,
-                        migration,
-                        decision.steps or op_steps(migration, state),
-                        [*earlier, state],
-                    )
-                except DjmigratorError as exc:
-                    raise DjmigratorError(_with_done(str(exc), actions)) from None
-            if dry_run:  # earlier migrations are not in the database: their states count
-                earlier.append(state)
             if writer is not None and (migration.app_label, migration.name) in writer.expected:
                 writer()
             actions.append(_act(executor, decision, state, dry_run, actions))

@@ -1,10 +1,11 @@
 # ruff: noqa: E501  (the migrations below are written as makemigrations writes them)
-"""On SQLite, Django rebuilds a whole table for many operations (an AlterField
-here); the rebuilt table has only the columns and indexes the migrations know.
-A column or index made by hand on that table is never lost: the sync stops
-(exit 2, one line) with nothing changed.  PostgreSQL and MariaDB alter the
-table in place: the same sync completes and the hand-made column keeps its
-data (an extra, reported: exit 1)."""
+"""On SQLite, Django rebuilds a whole table for many operations (an AlterField,
+a RemoveField of an indexed column, an AddField of a NOT NULL column); on its
+own the rebuilt table has only the columns and indexes the migrations know.
+During a sync the rebuild keeps everything that was there: a column made by
+hand with its values, a hand-made index and a trigger (remake.py).  PostgreSQL
+and MariaDB alter the table in place: the same syncs complete as well.  The
+hand-made things stay extras, reported (exit 1)."""
 
 from __future__ import annotations
 
@@ -21,9 +22,11 @@ INITIAL = initial_migration(
         "Item",
         '("code", models.CharField(max_length=10))',
         '("size", models.IntegerField(default=0))',
+        '("tag", models.CharField(db_index=True, default="", max_length=5))',
     )
 )
 
+#: both operations rebuild the table on SQLite; the second drops a Django index
 WIDER = """
 from django.db import migrations, models
 
@@ -32,6 +35,7 @@ class Migration(migrations.Migration):
     dependencies = [("shop", "0001_initial")]
     operations = [
         migrations.AlterField(model_name="item", name="code", field=models.CharField(max_length=20)),
+        migrations.RemoveField(model_name="item", name="tag"),
     ]
 """
 
@@ -41,13 +45,34 @@ class Item(models.Model):
     size = models.IntegerField(default=0)
 {more}"""
 
+TAG = '    tag = models.CharField(db_index=True, default="", max_length=5)\n'
 LEGACY = "    legacy = models.CharField(max_length=30, null=True, db_index=True)\n"
+
+TRIGGER = {
+    "sqlite": [
+        "CREATE TRIGGER shop_item_log AFTER INSERT ON shop_item "
+        "BEGIN INSERT INTO shop_log (item_id) VALUES (NEW.id); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION shop_item_log() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN INSERT INTO shop_log (item_id) VALUES (NEW.id); RETURN NEW; END $$",
+        "CREATE TRIGGER shop_item_log AFTER INSERT ON shop_item "
+        "FOR EACH ROW EXECUTE FUNCTION shop_item_log()",
+    ],
+    "mysql": [
+        "CREATE TRIGGER shop_item_log AFTER INSERT ON shop_item "
+        "FOR EACH ROW INSERT INTO shop_log (item_id) VALUES (NEW.id)"
+    ],
+}
 
 
 def _by_hand(project: Project) -> None:
+    """A column (with values), an index and a trigger made by hand."""
     keep = "CONCAT('keep', id)" if project.vendor == "mysql" else "'keep' || id"
     project.execute(
-        "INSERT INTO shop_item (id, code, size) VALUES (1, 'a', 1), (2, 'b', 2)",
+        "CREATE TABLE shop_log (item_id integer NOT NULL)",
+        *TRIGGER[project.vendor],
+        "INSERT INTO shop_item (id, code, size, tag) VALUES (1, 'a', 1, 't'), (2, 'b', 2, 't')",
         "ALTER TABLE shop_item ADD COLUMN legacy varchar(30) NULL",
         f"UPDATE shop_item SET legacy = {keep}",
         "CREATE INDEX shop_item_legacy_idx ON shop_item (legacy)",
@@ -63,16 +88,69 @@ def _state(project: Project) -> tuple[object, ...]:
     )
 
 
-def _one_line(text: str) -> str:
-    lines = text.strip().splitlines()
-    assert len(lines) == 1, text
-    return lines[0]
+def _assert_kept(project: Project, rows: list[tuple[object, ...]]) -> None:
+    """The hand-made column keeps its values, its index stays, the trigger fires."""
+    assert project.rows("SELECT id, code, size, legacy FROM shop_item ORDER BY id") == rows
+    assert ("legacy",) in project.index_columns("shop_item")
+    assert project.rows("SELECT item_id FROM shop_log ORDER BY item_id") == [(1,), (2,)]
+    tag = ", tag" if "tag" in project.columns("shop_item") else ""
+    project.execute(
+        f"INSERT INTO shop_item (id, code, size{tag}) VALUES (3, 'c', 3{tag and ', 1'})"
+    )
+    assert project.rows("SELECT item_id FROM shop_log ORDER BY item_id") == [(1,), (2,), (3,)]
 
+
+def _extras(result: object) -> set[tuple[str, str, tuple[str, ...]]]:
+    return set(result.kinds)  # type: ignore[attr-defined]
+
+
+#: (the index on the extra column is not reported apart from it)
+HAND_MADE = {("extra_column", "shop_item", ("legacy",)), ("extra_table", "shop_log", ())}
 
 KEPT = [(1, "a", 1, "keep1"), (2, "b", 2, "keep2")]
 
 
-def test_rebuild_would_lose_a_hand_made_column(project: Project) -> None:
+def test_rebuilding_migration_keeps_what_was_made_by_hand(project: Project) -> None:
+    project.app(
+        "shop", MODELS.format(code=20, more=""), {"0001_initial": INITIAL, "0002_wider": WIDER}
+    )
+    project.migrate("shop", "0001")
+    _by_hand(project)
+
+    result = project.sync()
+
+    assert result.code == 1, str(result)  # the extras stay, and are reported
+    assert result.actions == [("apply", "shop", "0002_wider")]
+    assert _extras(result) == HAND_MADE, result.kinds
+    assert project.history("shop") == [("shop", "0001_initial"), ("shop", "0002_wider")]
+    columns = project.schema_of("shop_item")["columns"]
+    assert [c[0] for c in columns] == ["id", "code", "size", "legacy"]
+    assert "20" in columns[1][1], columns
+    # the RemoveField dropped tag and its Django index: neither comes back
+    assert project.index_columns("shop_item") == [("legacy",)]
+    _assert_kept(project, KEPT)
+    again = project.sync()
+    assert (again.code, again.actions, _extras(again)) == (1, [], HAND_MADE), str(again)
+    project.assert_django_clean()
+
+
+def test_migration_the_sync_writes_keeps_what_was_made_by_hand(project: Project) -> None:
+    project.app("shop", MODELS.format(code=10, more=TAG), {"0001_initial": INITIAL})
+    project.migrate("shop")
+    _by_hand(project)
+    project.models("shop", MODELS.format(code=20, more=TAG))
+
+    result = project.sync()
+
+    assert result.code == 1, str(result)
+    assert project.migration_files("shop") == ["0001_initial", "0002_alter_item_code"]
+    assert _extras(result) == HAND_MADE, result.kinds
+    _assert_kept(project, KEPT)
+
+
+def test_dry_run_shows_the_rebuild_that_keeps_them(project: Project) -> None:
+    if project.vendor != "sqlite":
+        return  # no rebuild elsewhere
     project.app(
         "shop", MODELS.format(code=20, more=""), {"0001_initial": INITIAL, "0002_wider": WIDER}
     )
@@ -80,96 +158,51 @@ def test_rebuild_would_lose_a_hand_made_column(project: Project) -> None:
     _by_hand(project)
     before = _state(project)
 
-    result = project.sync()
+    result = project.sync("--dry-run")
 
-    if project.vendor == "sqlite":
-        assert result.code == 2, str(result)
-        assert result.out == ""
-        message = _one_line(result.err)
-        assert message == (
-            "CommandError: Migration shop.0002_wider cannot run on SQLite without losing data: "
-            "its operation 'Alter field code on item' rebuilds table shop_item, and the rebuilt "
-            "table keeps only what the migrations know, not column legacy; index "
-            "shop_item_legacy_idx (made by hand). Nothing was changed. Copy what they hold "
-            "elsewhere and drop them by hand, or declare them in the model and in a migration "
-            "that runs before this one, then run smart_makemigrations again."
-        ), message
-        assert _state(project) == before
-        # a dry run says the same
-        dry = project.sync("--dry-run")
-        assert (dry.code, _one_line(dry.err)) == (2, message), str(dry)
-        assert _state(project) == before
-        return
-    assert result.code == 1, str(result)  # the extras stay, and are reported
-    assert result.actions == [("apply", "shop", "0002_wider")]
-    assert ("extra_column", "shop_item", ("legacy",)) in result.kinds
-    assert project.history("shop") == [("shop", "0001_initial"), ("shop", "0002_wider")]
-    assert project.rows("SELECT id, code, size, legacy FROM shop_item ORDER BY id") == KEPT
-    assert ("legacy",) in project.index_columns("shop_item")
-
-
-def test_migration_the_sync_writes_is_checked_before_it_is_written(project: Project) -> None:
-    project.app("shop", MODELS.format(code=10, more=""), {"0001_initial": INITIAL})
-    project.migrate("shop")
-    _by_hand(project)
-    project.models("shop", MODELS.format(code=20, more=""))
-    before = _state(project)
-
-    result = project.sync()
-
-    if project.vendor == "sqlite":
-        assert result.code == 2, str(result)
-        message = _one_line(result.err)
-        assert "Migration shop.0002_alter_item_code cannot run on SQLite" in message, message
-        assert "not column legacy; index shop_item_legacy_idx (made by hand)" in message, message
-        assert _state(project) == before  # no migration file written either
-        assert project.migration_files("shop") == ["0001_initial"]
-        return
     assert result.code == 1, str(result)
-    assert project.migration_files("shop") == ["0001_initial", "0002_alter_item_code"]
-    assert project.rows("SELECT id, code, size, legacy FROM shop_item ORDER BY id") == KEPT
+    assert _state(project) == before
+    (apply,) = [a for a in result.report["actions"] if a["action"] == "apply"]
+    sql = "\n".join(apply["sql"])
+    assert 'CREATE TABLE "new__shop_item" (' in sql, sql
+    assert ", legacy varchar(30) NULL)" in sql, sql
+    assert '"tag", "legacy") SELECT ' in sql or '"size", "legacy") SELECT ' in sql, sql
+    assert "CREATE INDEX shop_item_legacy_idx ON shop_item (legacy)" in sql, sql
+    assert "CREATE TRIGGER shop_item_log AFTER INSERT ON shop_item" in sql, sql
 
 
 def test_declared_in_the_model_the_column_survives_the_rebuild(project: Project) -> None:
-    project.app("shop", MODELS.format(code=10, more=""), {"0001_initial": INITIAL})
+    project.app("shop", MODELS.format(code=10, more=TAG), {"0001_initial": INITIAL})
     project.migrate("shop")
     _by_hand(project)
-    # the way forward: the model declares them; makemigrations puts its AddField first
-    project.models("shop", MODELS.format(code=20, more=LEGACY))
+    # the model declares the column; makemigrations puts its AddField first
+    project.models("shop", MODELS.format(code=20, more=TAG + LEGACY))
 
     result = project.sync()
 
-    assert result.code == 0, str(result)
-    assert result.report["in_sync"] is True, result.report["discrepancies"]
-    assert project.rows("SELECT id, code, size, legacy FROM shop_item ORDER BY id") == KEPT
-    assert ("legacy",) in project.index_columns("shop_item")
+    assert result.code == 1, str(result)
+    expected = {("extra_table", "shop_log", ())}
+    if project.vendor == "sqlite":  # the rebuild makes Django's index; the hand-made one stays
+        expected.add(("extra_index", "shop_item", ("legacy",)))
+    assert _extras(result) == expected, result.kinds
+    _assert_kept(project, KEPT)
     project.assert_django_clean()
 
 
-def test_repair_would_lose_a_hand_made_column(project: Project) -> None:
-    project.app("shop", MODELS.format(code=10, more=""), {"0001_initial": INITIAL})
+def test_restoring_a_dropped_column_keeps_what_was_made_by_hand(project: Project) -> None:
+    project.app("shop", MODELS.format(code=10, more=TAG), {"0001_initial": INITIAL})
     project.migrate("shop")
     _by_hand(project)
     # a column of the model dropped by hand: adding it back (NOT NULL DEFAULT 0)
     # rebuilds the table on SQLite
     project.execute("ALTER TABLE shop_item DROP COLUMN size")
-    before = (project.schema(), project.history(), project.file_hashes())
 
     result = project.sync()
 
-    if project.vendor == "sqlite":
-        assert result.code == 2, str(result)
-        message = _one_line(result.err)
-        assert message.startswith(
-            "CommandError: Column shop_item.size is missing, and adding it back on SQLite "
-            "rebuilds table shop_item, which keeps only what the models know, not column "
-            "legacy; index shop_item_legacy_idx (made by hand). Nothing was changed."
-        ), message
-        assert (project.schema(), project.history(), project.file_hashes()) == before
-        return
     assert result.code == 1, str(result)
-    assert [a[0] for a in result.actions] == ["repair"]
-    assert project.rows("SELECT id, code, size, legacy FROM shop_item ORDER BY id") == [
-        (1, "a", 0, "keep1"),
-        (2, "b", 0, "keep2"),
-    ]
+    assert [a[0] for a in result.actions] == ["repair"], result.actions
+    assert _extras(result) == HAND_MADE, result.kinds
+    assert "size" in project.columns("shop_item")
+    assert ("tag",) in project.index_columns("shop_item")
+    _assert_kept(project, [(1, "a", 0, "keep1"), (2, "b", 0, "keep2")])
+    project.assert_django_clean()
