@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import importlib
 import io
+import os
+import re
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -14,11 +17,13 @@ from django.apps import apps as global_apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.commands import makemigrations
+from django.core.management.utils import run_formatters
 from django.db.migrations.autodetector import MigrationAutodetector
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.migration import Migration, swappable_dependency
 from django.db.migrations.questioner import NonInteractiveMigrationQuestioner
 from django.db.migrations.state import ProjectState
+from django.db.migrations.writer import MigrationWriter
 
 from .errors import DjmigratorError
 from .report import Action
@@ -111,7 +116,113 @@ class Writer:
                 )
 
 
-class HeldMakemigrations(makemigrations.Command):
+#: A staged migration file's name: not a ``.py`` file, so that neither Django's
+#: loader nor makemigrations' "has this app migrations?" ever counts it.
+_STAGED = "~{stem}.py.djmigrator-{pid}"
+_STAGED_RE = re.compile(r"^~.+\.py\.djmigrator-(\d+)$")
+
+
+class AtomicMakemigrations(makemigrations.Command):
+    """Django's makemigrations, its files written atomically.
+
+    Each file is written (and formatted, as makemigrations formats it) under a
+    temporary name in its own migrations directory, flushed to disk, then
+    renamed over its final name with ``os.replace``: a process killed at any
+    point leaves either no file or the whole file, never a torn one.
+    """
+
+    written_files: list[str]  # set by handle()
+
+    def write_migration_files(
+        self, changes: dict[str, Any], update_previous_migration_paths: Any = None
+    ) -> None:
+        if update_previous_migration_paths or self.dry_run:  # --update, --dry-run
+            super().write_migration_files(changes, update_previous_migration_paths)
+            return
+        staged: list[tuple[str, str]] = []  # (temporary path, final path)
+        try:
+            for app_label, app_migrations in changes.items():
+                if self.verbosity >= 1:
+                    self.log(self.style.MIGRATE_HEADING(f"Migrations for '{app_label}':"))
+                for migration in app_migrations:
+                    writer = MigrationWriter(migration, self.include_header)
+                    if self.verbosity >= 1:
+                        shown = self.get_relative_path(writer.path)
+                        self.log(f"  {self.style.MIGRATE_LABEL(shown)}\n")
+                        for operation in migration.operations:
+                            self.log(f"    {operation.formatted_description()}")
+                        if self.scriptable:
+                            self.stdout.write(shown)
+                    staged.append((_stage(writer.path, writer.as_string()), writer.path))
+            if staged:
+                run_formatters([temp for temp, _ in staged], stderr=self.stderr)
+                for temp, path in staged:
+                    _fsync(temp)  # the formatter rewrote it in place
+                    os.replace(temp, path)
+                    self.written_files.append(path)
+                for folder in {os.path.dirname(path) for _, path in staged}:
+                    _fsync(folder)
+        finally:
+            for temp, _ in staged:
+                if os.path.exists(temp):
+                    os.remove(temp)
+
+
+def _stage(path: str, text: str) -> str:
+    """Write ``text`` to a temporary file beside ``path`` (a name Django's loader
+    ignores) and flush it to disk; the migrations package is created if need be."""
+    folder = os.path.dirname(path)
+    os.makedirs(folder, exist_ok=True)
+    init = os.path.join(folder, "__init__.py")
+    if not os.path.isfile(init):
+        open(init, "a").close()
+    _remove_stale(folder)
+    stem = os.path.splitext(os.path.basename(path))[0]
+    temp = os.path.join(folder, _STAGED.format(stem=stem, pid=os.getpid()))
+    with open(temp, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    _fsync(temp)
+    return temp
+
+
+def _remove_stale(folder: str) -> None:
+    """Remove staged files a killed sync left behind (their process is gone)."""
+    for name in os.listdir(folder):
+        found = _STAGED_RE.match(name)
+        if found is None or _alive(int(found.group(1))):
+            continue
+        try:
+            os.remove(os.path.join(folder, name))
+        except OSError:
+            pass
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists but not ours (PermissionError), or no way to tell
+        return True
+    return True
+
+
+def _fsync(path: str) -> None:
+    """Flush a file (or, on POSIX, a directory's entries) to disk."""
+    if os.path.isdir(path) and sys.platform == "win32":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError:  # some file systems cannot sync a directory
+        pass
+    finally:
+        os.close(fd)
+
+
+class HeldMakemigrations(AtomicMakemigrations):
     """Django's makemigrations, run through call_command (its questions asked
     on the terminal), that holds the migrations it would write in memory until
     ``write_held()``."""
@@ -161,7 +272,7 @@ def write_migrations(labels: list[str] | None, no_answer: str) -> list[Action]:
     out, err = io.StringIO(), io.StringIO()
     try:
         call_command(
-            "makemigrations",
+            AtomicMakemigrations(),
             *(labels or ()),
             interactive=False,
             verbosity=1,
