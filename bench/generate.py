@@ -19,7 +19,8 @@ The project is written to ``bench/.cache/<N>/`` (git-ignored):
   hours on a small machine, and would measure that Django cost, not ours.
 * ``DJM_BENCH_PLAIN=1`` leaves ``djmigrator`` out of ``INSTALLED_APPS``: the
   baseline Django commands run as in a project without it.
-  ``DJM_BENCH_WORKERS=K`` sets ``DJMIGRATOR["WORKERS"]`` (processes of the check).
+  ``DJM_BENCH_WORKERS=K`` sets ``DJMIGRATOR["WORKERS"]`` (processes of the check);
+  ``DJM_BENCH_GCPAUSE=off`` runs it without ``djmigrator.gcpause`` (bench/gcpause.py).
 * ``appNN/migrations/0001_initial.py``: written by running ``makemigrations``
   in the generated project, so they are exactly what Django writes.
 
@@ -133,6 +134,13 @@ if os.environ.get("DJM_BENCH_PLAIN"):
 if os.environ.get("DJM_BENCH_WORKERS"):
     # the check in a given number of processes (``DJMIGRATOR["WORKERS"]``)
     DJMIGRATOR = {{"WORKERS": int(os.environ["DJM_BENCH_WORKERS"])}}
+if os.environ.get("DJM_BENCH_GCPAUSE") == "off":
+    # bench/gcpause.py: the check without its collector tricks (before
+    # djmigrator's modules import them by name)
+    import contextlib
+    import djmigrator.gcpause
+    djmigrator.gcpause.older_objects_frozen = contextlib.nullcontext
+    djmigrator.gcpause.one_batch = contextlib.nullcontext
 '''
 
 MANAGE = '''\

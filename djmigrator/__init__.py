@@ -19,6 +19,6 @@ def compare(*args: Any, **kwargs: Any) -> Any:
 
 def sync(*args: Any, **kwargs: Any) -> Any:
     """See :func:`djmigrator.sync.sync`."""
-    from .sync import sync as _sync
+    from .api import sync as _sync
 
     return _sync(*args, **kwargs)

@@ -1,12 +1,14 @@
-"""The public functions: ``compare`` (and ``sync``, in ``djmigrator.sync``).
+"""The public functions: ``compare`` and ``sync`` (its work is in ``djmigrator.sync``).
 
 The management command is a thin shell over these; they return frozen
-dataclasses (``djmigrator.report``) and never print.
+dataclasses (``djmigrator.report``) and never print.  What SQLAlchemy and
+alembic warn about meanwhile becomes notes of the report (``libwarnings``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+import dataclasses
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -17,6 +19,7 @@ from django.db import connections
 from .comparator import compare_alias
 from .errors import DjmigratorError
 from .gcpause import older_objects_frozen
+from .libwarnings import captured
 from .report import AliasReport, Report
 
 
@@ -99,4 +102,31 @@ def compare(
     def one(alias: str) -> AliasReport:
         return compare_alias(alias, apps=apps, app_labels=labels, standalone=True)
 
-    return Report(databases=_run_per_alias(aliases, one))
+    return _quietly(lambda: Report(databases=_run_per_alias(aliases, one)))
+
+
+def sync(
+    using: str | Sequence[str] | None = "default",
+    app_labels: Collection[str] | None = None,
+    **options: Any,
+) -> Report:
+    """Bring the database(s) in line with the models: see ``djmigrator.sync.sync``."""
+    from .sync import sync as _sync
+
+    return _quietly(lambda: _sync(using, app_labels, **options))
+
+
+def _quietly(run: Callable[[], Report]) -> Report:
+    """``run()``, with the libraries' warnings as notes of each alias's report."""
+    notes: list[str] = []
+    with captured(notes):
+        report = run()
+    if not notes:
+        return report
+    return dataclasses.replace(
+        report,
+        databases=tuple(
+            dataclasses.replace(db, notes=(*db.notes, *(n for n in notes if n not in db.notes)))
+            for db in report.databases
+        ),
+    )

@@ -6,7 +6,10 @@ holds (Django's models, the app registry), which cost about a fifth of a
 comparison's time at 1,000 models.  ``gc.freeze()`` moves those older objects
 out of the collector's way for the duration (new garbage is still collected,
 so memory stays bounded); ``gc.unfreeze()`` puts them back.  A process that
-froze objects itself (a pre-fork server) is left alone.
+froze objects itself (a pre-fork server) is left alone.  Python 3.12 keeps
+its immortal objects in the frozen generation (a few hundred at start-up, put
+back there by every full collection): up to as many as were frozen when this
+module was imported is that baseline, not a host's freeze.
 
 A batch of a comparison runs inside ``one_batch``: the collector is paused
 while SQLAlchemy builds and compares the batch's tables (they are full of
@@ -30,13 +33,19 @@ _depth = 0
 _owned = False  # the objects frozen now were frozen here
 _paused = 0  # batches running in ``one_batch``
 _was_enabled = True
+#: objects frozen before anyone froze any (Python 3.12's immortal objects)
+_baseline = gc.get_freeze_count()
+
+
+def _frozen_by_host() -> bool:
+    return gc.get_freeze_count() > _baseline
 
 
 @contextmanager
 def older_objects_frozen() -> Iterator[None]:
     global _depth, _owned
     with _lock:
-        if _depth == 0 and gc.get_freeze_count() > 0:
+        if _depth == 0 and _frozen_by_host():
             owner = False  # frozen by the host process: not ours to thaw
         else:
             owner = True

@@ -6,6 +6,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
+import django
 import pytest
 from django.core import checks
 from django.core.management import call_command
@@ -81,7 +82,22 @@ def test_not_run_without_databases(alias: str, fresh_app: Callable[[str], None])
     fresh_app("drift")
     _add_nick(alias)
     assert ours(checks.run_checks()) == []
-    assert ours(checks.run_checks(tags=["database"])) == []
+    if django.VERSION < (6, 0):
+        assert ours(checks.run_checks(tags=["database"])) == []
+
+
+@db
+def test_tag_database_compares_every_alias_on_django_6(
+    alias: str, fresh_app: Callable[[str], None]
+) -> None:
+    """Django 6.0: ``check --tag database`` runs the database checks on every alias."""
+    if django.VERSION < (6, 0):
+        pytest.skip("Django < 6.0 runs database checks only on the aliases named")
+    fresh_app("drift")
+    _add_nick(alias)
+    assert f"database '{alias}'" in " ".join(
+        m.msg for m in checks.run_checks(tags=["database"]) if m.id == "djmigrator.W001"
+    )
 
 
 @db

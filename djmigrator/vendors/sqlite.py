@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -15,14 +14,9 @@ from .base import Vendor
 if TYPE_CHECKING:
     from ..context import CompareContext
 
-
-# SQLAlchemy skips expression indexes on SQLite, with this warning; the
-# vendor reads them from PRAGMA index_list (``live_unreflected_indexes``).
-warnings.filterwarnings(
-    "ignore",
-    message="Skipped unsupported reflection of expression-based index",
-    category=sa.exc.SAWarning,
-)
+# SQLAlchemy skips expression indexes on SQLite, with a warning (dropped by
+# ``libwarnings``); the vendor reads them from PRAGMA index_list
+# (``live_unreflected_indexes``).
 
 
 #: PRAGMAs read once per table and comparison, by SQLAlchemy and by this module.

@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from djmigrator.api import compare
+from djmigrator.api import compare, sync
 from djmigrator.errors import DjmigratorError
 from djmigrator.render import render_text
 from djmigrator.report import Report
@@ -92,8 +92,6 @@ class Command(BaseCommand):
         using = options["databases"] or "default"
         if mode == "check":
             return compare(using, app_labels, **kwargs)
-        from djmigrator.sync import sync
-
         return sync(
             using,
             app_labels,
