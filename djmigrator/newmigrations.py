@@ -5,6 +5,7 @@ needs them."""
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import io
 import os
 import re
@@ -91,7 +92,9 @@ class Writer:
 
     The plan runs with the new migrations held in memory; their files are
     written just before the first of them is applied or faked, so a sync that
-    stops earlier (a refused migration, a failure) leaves no file behind.
+    stops earlier (a refused migration, a failure) leaves no file behind.  A
+    sync that fails after writing them takes back (``withdraw``) the files of
+    the migrations no database was given (``used``).
     """
 
     def __init__(self, write: Callable[[], list[Action]], expected: set[tuple[Any, Any]]) -> None:
@@ -99,6 +102,11 @@ class Writer:
         self.done = False
         #: what this run wrote (a concurrent sync may have written some first)
         self.actions: list[Action] = []
+        #: the files this run wrote, by migration
+        self.paths: dict[tuple[str, str], str] = {}
+        #: migrations applied or faked (or left part-done) in some database:
+        #: their files stay whatever happens next
+        self.used: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
 
     def __call__(self) -> None:
@@ -107,13 +115,44 @@ class Writer:
                 return
             self.actions = self.write()
             self.done = True
-            on_disk = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
-            if not self.expected <= on_disk:
+            on_disk = MigrationLoader(None, ignore_no_migrations=True).disk_migrations
+            for action in self.actions:
+                key = (str(action.app_label), str(action.migration))
+                module = sys.modules.get(type(on_disk[key]).__module__) if key in on_disk else None
+                if module is not None and module.__file__:
+                    self.paths[key] = module.__file__
+            if not self.expected <= set(on_disk):
                 raise DjmigratorError(
                     "makemigrations did not write "
-                    + ", ".join(f"{a}.{n}" for a, n in sorted(self.expected - on_disk))
+                    + ", ".join(f"{a}.{n}" for a, n in sorted(self.expected - set(on_disk)))
                     + " as expected; run smart_makemigrations again."
                 )
+
+    def withdraw(self) -> list[str]:
+        """Remove the files this run wrote whose migrations no database was given
+        (the sync failed first); the paths of those that could not be removed."""
+        kept: list[str] = []
+        with self._lock:
+            for key, path in sorted(self.paths.items()):
+                if key in self.used:
+                    continue
+                try:
+                    os.remove(path)
+                except FileNotFoundError:
+                    pass
+                except OSError:
+                    kept.append(path)
+                    continue
+                cached = importlib.util.cache_from_source(path)
+                if os.path.exists(cached):
+                    try:
+                        os.remove(cached)
+                    except OSError:
+                        pass
+                del self.paths[key]
+                self.actions = [a for a in self.actions if (a.app_label, a.migration) != key]
+            importlib.invalidate_caches()
+        return kept
 
 
 #: A staged migration file's name: not a ``.py`` file, so that neither Django's

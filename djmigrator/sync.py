@@ -100,11 +100,20 @@ def sync(
         )
 
     by_alias: dict[str, AliasReport] = {}
-    if primaries:
-        by_alias.update(zip(primaries, _run_per_alias(primaries, one), strict=True))
-    by_alias.update({a: one(a) for a in mirrors})
-    if writer is not None and primaries:
-        writer()  # no migration needed applying: the files are still written
+    try:
+        if primaries:
+            by_alias.update(zip(primaries, _run_per_alias(primaries, one), strict=True))
+        by_alias.update({a: one(a) for a in mirrors})
+        if writer is not None and primaries:
+            writer()  # no migration needed applying: the files are still written
+    except Exception as exc:
+        # the files of migrations no database was given go with the failure
+        kept = writer.withdraw() if writer is not None else []
+        if kept and isinstance(exc, DjmigratorError):
+            raise DjmigratorError(
+                f"{str(exc).rstrip('.')}. These new migration files stay: {', '.join(kept)}."
+            ) from exc
+        raise
     return Report(databases=tuple(by_alias[a] for a in aliases))
 
 
@@ -171,7 +180,14 @@ def _sync_alias(
                 raise DjmigratorError(_refusal(decision, actions))
             if writer is not None and (migration.app_label, migration.name) in writer.expected:
                 writer()
-            actions.append(_act(executor, decision, state, dry_run, actions))
+            try:
+                actions.append(_act(executor, decision, state, dry_run, actions))
+            except MigrationFailed as exc:
+                if writer is not None and exc.stays:  # the next sync continues it from its file
+                    writer.used.add(key)
+                raise
+            if writer is not None:
+                writer.used.add(key)
             if key in recorded and not dry_run:  # recorded as applied now: done with
                 progress.clear(connection, {key})
             from .plan import touched_tables
@@ -208,6 +224,15 @@ def _sync_alias(
     )
 
 
+class MigrationFailed(DjmigratorError):
+    """A migration failed; ``stays``: some of its operations remain in the
+    database (recorded in djmigrator_progress for the next sync to continue)."""
+
+    def __init__(self, message: str, stays: bool = False) -> None:
+        super().__init__(message)
+        self.stays = stays
+
+
 def _refusal(decision: Decision, done: list[Action]) -> str:
     return _with_done(decision.detail, done)
 
@@ -232,7 +257,7 @@ def _act(
             try:
                 _record(executor, migration)
             except Exception as exc:
-                raise DjmigratorError(_failure(executor, migration, exc, done, [])) from exc
+                raise MigrationFailed(_failure(executor, migration, exc, done, [])) from exc
         return Action("fake", app, name, decision.detail)
     steps = decision.steps if decision.verdict == PARTIAL else None
     if dry_run:
@@ -252,7 +277,7 @@ def _act(
                                 _forwards(editor, migration, step)
                         _record(executor, migration)
             except Exception as exc:  # a migration's own code may raise anything
-                raise DjmigratorError(_failure(executor, migration, exc, done, [])) from exc
+                raise MigrationFailed(_failure(executor, migration, exc, done, [])) from exc
     detail = decision.detail
     skipped = [s.operation.describe() for s in steps or () if s.verdict != APPLY]
     if skipped:
@@ -290,7 +315,10 @@ def _apply_stepwise(
             except Exception as why:  # the report must still say what stays
                 unsaved = first_line(why)
         stayed = [s.operation.describe() for s in steps[:count]]
-        raise DjmigratorError(_failure(executor, migration, exc, done, stayed, unsaved)) from exc
+        raise MigrationFailed(
+            _failure(executor, migration, exc, done, stayed, unsaved),
+            stays=any(s.verdict == APPLY for s in steps[:count]),
+        ) from exc
 
 
 def _forwards(editor: Any, migration: Migration, step: OpStep) -> None:

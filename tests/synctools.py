@@ -236,6 +236,8 @@ class Project:
         self.apps: list[str] = []
         #: Django's own apps installed before the project's (``use_auth``)
         self.contrib: list[str] = []
+        #: the USER and PASSWORD manage.py connects with, if not the admin's
+        self.login: dict[str, str] = {}
         self.djmigrator: dict[str, Any] = {}
         #: more aliases, after "default": name -> settings (SQLite files)
         self.others: dict[str, dict[str, Any]] = {}
@@ -256,11 +258,17 @@ class Project:
                 "NAME": str(self.root / "db.sqlite3"),
             }
         if self.vendor == "postgresql":
-            return {"ENGINE": "django.db.backends.postgresql", "NAME": self.db_name, **PG}
+            return {
+                "ENGINE": "django.db.backends.postgresql",
+                "NAME": self.db_name,
+                **PG,
+                **self.login,
+            }
         return {
             "ENGINE": "django.db.backends.mysql",
             "NAME": self.db_name,
             **MY,
+            **self.login,
             "OPTIONS": {"charset": "utf8mb4"},
         }
 
@@ -276,6 +284,11 @@ class Project:
     def settings(self, **djmigrator: Any) -> None:
         """Set the project's ``DJMIGRATOR`` setting."""
         self.djmigrator = djmigrator
+        self._write_settings()
+
+    def log_in_as(self, user: str | None, password: str = "") -> None:
+        """manage.py connects as ``user`` (None: the admin user again)."""
+        self.login = {"USER": user, "PASSWORD": password} if user else {}
         self._write_settings()
 
     def use_auth(self) -> None:
