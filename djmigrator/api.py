@@ -18,6 +18,7 @@ from django.db import connections
 
 from .comparator import compare_alias
 from .errors import DjmigratorError
+from .failures import reported
 from .gcpause import older_objects_frozen
 from .libwarnings import captured
 from .report import AliasReport, Report
@@ -67,15 +68,19 @@ def _run_per_alias(aliases: list[str], fn: object) -> tuple[AliasReport, ...]:
 
 
 def _per_alias(aliases: list[str], fn: Any) -> tuple[AliasReport, ...]:
+    def run(alias: str) -> AliasReport:
+        with reported(alias):  # a dropped connection, a corrupt file: one line
+            result: AliasReport = fn(alias)
+        return result
+
     if len(aliases) == 1 or any(connections[a].in_atomic_block for a in aliases):
         # Inside the caller's atomic() only the caller's own connections see
         # its uncommitted work: stay in this thread.
-        return tuple(fn(alias) for alias in aliases)
+        return tuple(run(alias) for alias in aliases)
 
     def work(alias: str) -> AliasReport:
         try:
-            result: AliasReport = fn(alias)
-            return result
+            return run(alias)
         finally:
             connections.close_all()
 

@@ -10,6 +10,7 @@ in-memory SQLite test databases.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -146,7 +147,7 @@ def ensure_connected(alias: str) -> BaseDatabaseWrapper:
     except Exception as exc:  # the driver's own error type varies
         raise DjmigratorError(
             f"Cannot connect to database '{alias}' ({describe(dj)}): "
-            f"{first_line(exc)}. Check that the server is running and that "
+            f"{connect_reason(exc)}. Check that the server is running and that "
             f"DATABASES['{alias}'] is right."
         ) from exc
     return dj
@@ -162,11 +163,58 @@ def describe(dj: BaseDatabaseWrapper) -> str:
     return f"{dj.vendor} at {host}{port}, database {s.get('NAME')!r}"
 
 
+#: What a driver says when a connection cannot be made -> what we say
+#: (the user's name and the password are never repeated).
+_CONNECT_REASONS = (
+    ("connection refused", "the connection was refused"),
+    ("can't connect to", "the connection was refused"),
+    ("timeout expired", "the connection timed out"),
+    ("timed out", "the connection timed out"),
+    ("password authentication failed", "the server rejected the user or password"),
+    ("access denied for user", "the server rejected the user or password"),
+    ("role ", "the server rejected the user or password"),
+    ("no pg_hba.conf entry", "the server does not accept this user from this host"),
+    ("failed to resolve host", "the host name is not known"),
+    ("unknown server host", "the host name is not known"),
+    ("could not translate host name", "the host name is not known"),
+    ("unknown database", "the database does not exist"),
+    ("does not exist", "the database does not exist"),
+)
+
+
+def connect_reason(exc: BaseException) -> str:
+    """Why a connection could not be made, from the driver's error: a known
+    reason in our words, else the driver's first line (passwords removed)."""
+    driver = exc.__cause__ or exc  # Django re-raises the driver's error as its own
+    text = str(driver).lower()
+    for needle, reason in _CONNECT_REASONS:
+        if needle in text:
+            return f"{reason} ({type(driver).__name__})"
+    return driver_reason(driver)
+
+
+def driver_reason(exc: BaseException) -> str:
+    """``Class: first line`` of a driver's error, passwords removed."""
+    return f"{type(exc).__name__}: {first_line(exc)}"
+
+
 def first_line(exc: BaseException) -> str:
+    """The first line of ``exc``'s message; a configured password that appears
+    in it as a whole token (not inside a host name or a number) is replaced."""
     text = str(exc).strip().splitlines()
     line = text[0] if text else type(exc).__name__
     for settings_dict in connections.settings.values():
         password = settings_dict.get("PASSWORD")
         if password:
-            line = line.replace(str(password), "***")
+            line = redact(line, str(password))
     return line.rstrip(".")
+
+
+#: What may stand right before or after a password quoted in a message.
+_EDGE = r"""\s'"`()\[\]{}<>=:,;"""
+
+
+def redact(text: str, password: str) -> str:
+    """``text`` with every whole-token occurrence of ``password`` as ``***``."""
+    pattern = rf"(?:(?<=[{_EDGE}])|^){re.escape(password)}(?=[{_EDGE}]|\.?$|\.\s)"
+    return re.sub(pattern, "***", text)

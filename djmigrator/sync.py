@@ -22,6 +22,7 @@ from .api import _run_per_alias, check_app_labels, resolve_aliases
 from .comparator import compare_alias
 from .connection import ensure_connected, first_line
 from .errors import DjmigratorError
+from .failures import translate
 from .locks import sync_lock
 from .newmigrations import (
     Writer,
@@ -149,6 +150,30 @@ def _sync_alias(
         note = f"'{alias}' mirrors '{mirror}': compared only, never synced"
         return AliasReport(alias, found.vendor, found.discrepancies, (), (*found.notes, note))
     actions: list[Action] = list(written) if writer is None else []
+    try:
+        return _sync_locked(
+            alias, labels, dry_run, verbosity, in_memory, writer, lists_writes, actions
+        )
+    except DjmigratorError:
+        raise
+    except Exception as exc:  # bad state met on the way: one line, saying what was done
+        error = translate(exc, alias, _done(actions))
+        if error is None:
+            raise
+        raise error from exc
+
+
+def _sync_locked(
+    alias: str,
+    labels: list[str] | None,
+    dry_run: bool,
+    verbosity: int,
+    in_memory: dict[str, list[Migration]] | None,
+    writer: Writer | None,
+    lists_writes: bool,
+    actions: list[Action],
+) -> AliasReport:
+    connection = connections[alias]
     # on SQLite, table rebuilds keep what was made by hand (see remake.py)
     with sync_lock(alias), remake.keeping_hand_made(connection):
         executor = _executor(alias, in_memory)
@@ -240,6 +265,12 @@ def _refusal(decision: Decision, done: list[Action]) -> str:
 def _with_done(message: str, done: list[Action]) -> str:
     did = [f"{a.action} {a.app_label}.{a.migration}" for a in done if a.action != "makemigrations"]
     return message + (f" (done before stopping: {', '.join(did)})" if did else "")
+
+
+def _done(done: list[Action]) -> str:
+    """What a sync stopped by bad state had done ("" when nothing)."""
+    did = [f"{a.action} {a.app_label}.{a.migration}" for a in done if a.action != "makemigrations"]
+    return f"Done before stopping: {', '.join(did)}" if did else ""
 
 
 def _act(

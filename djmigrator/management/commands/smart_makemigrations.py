@@ -10,8 +10,9 @@ from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from djmigrator.api import compare, sync
+from djmigrator.api import compare, resolve_aliases, sync
 from djmigrator.errors import DjmigratorError
+from djmigrator.failures import check_migrations, reported
 from djmigrator.render import render_text
 from djmigrator.report import Report
 
@@ -77,8 +78,11 @@ class Command(BaseCommand):
         if options["check"] and options["dry_run"]:
             raise CommandError("--check and --dry-run cannot be combined.", returncode=2)
         mode = "check" if options["check"] else "dry-run" if options["dry_run"] else "sync"
+        named = options["databases"] or ([] if options["all_databases"] else ["default"])
         try:
-            report = self._run(mode, list(app_labels) or None, options)
+            # what the library did not word itself (e.g. a file broken meanwhile)
+            with reported(named[0] if len(named) == 1 else None):
+                report = self._run(mode, list(app_labels) or None, options)
         except DjmigratorError as exc:
             raise CommandError(str(exc), returncode=2) from exc
         self._render(report, mode, options)
@@ -91,6 +95,9 @@ class Command(BaseCommand):
         }
         using = options["databases"] or "default"
         if mode == "check":
+            # a migration file that does not load, an inconsistent history:
+            # exit 2, as for a sync
+            check_migrations(resolve_aliases(using, all_databases=options["all_databases"]))
             return compare(using, app_labels, **kwargs)
         return sync(
             using,
