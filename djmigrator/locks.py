@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import sys
 import time
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO
+from typing import IO, Any
 
 from django.db import connections
 
@@ -67,7 +68,18 @@ def sync_lock(alias: str) -> Iterator[None]:
         if conn.is_in_memory_db() if hasattr(conn, "is_in_memory_db") else name == ":memory:":
             yield
             return
-        with open(f"{name}.djmigrator.lock", "a+") as handle:
+        path, read_only = sqlite_file(conn.settings_dict)
+        try:
+            handle = open(f"{path}.djmigrator.lock", "a+")
+        except OSError as exc:
+            if read_only:  # a read-only connection changes nothing: no one to keep out
+                yield
+                return
+            raise DjmigratorError(
+                f"Cannot create the sync lock file {path}.djmigrator.lock for database "
+                f"'{alias}' ({exc.strerror or exc}); make its directory writable."
+            ) from exc
+        with handle:
             deadline = time.monotonic() + timeout
             while not _try_lock_file(handle):
                 if time.monotonic() >= deadline:
@@ -77,6 +89,21 @@ def sync_lock(alias: str) -> Iterator[None]:
                 yield
             finally:
                 _unlock_file(handle)
+
+
+def sqlite_file(settings_dict: dict[str, Any]) -> tuple[str, bool]:
+    """The file of a SQLite database, and whether it is opened read-only.
+
+    ``NAME`` is a path, or with ``OPTIONS["uri"]`` a ``file:`` URI whose query
+    (``mode=ro``, ``immutable=1``, ...) is no part of the file's name.
+    """
+    name = str(settings_dict["NAME"])
+    if not (name.startswith("file:") and (settings_dict.get("OPTIONS") or {}).get("uri")):
+        return name, False
+    parts = urllib.parse.urlsplit(name)
+    query = urllib.parse.parse_qs(parts.query)
+    read_only = query.get("mode") == ["ro"] or query.get("immutable") == ["1"]
+    return urllib.parse.unquote(parts.path), read_only
 
 
 def _try_lock_file(handle: IO[str]) -> bool:

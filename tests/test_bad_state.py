@@ -173,3 +173,35 @@ def test_corrupt_sqlite_file(project: Project, damage: str) -> None:
         line = one_line(project.sync(*mode))
         assert str(path) in line and reason in line and "backup" in line, line
         assert project.file_hashes() == files and path.read_bytes() == damaged
+
+
+@pytest.mark.parametrize("lock_file", ["beside", "not-creatable"])
+def test_read_only_sqlite_uri(project: Project, lock_file: str) -> None:
+    """NAME "file:...?mode=ro" with OPTIONS uri=True: the lock file is the
+    file's, not the URI's (a sync died on FileNotFoundError); where it cannot
+    be created, a read-only connection needs none."""
+    if project.vendor != "sqlite":
+        pytest.skip("a SQLite URI")
+    shop(project)
+    project.migrate()
+    folder = project.root / "data"
+    folder.mkdir()
+    path = folder / "db.sqlite3"
+    Path(project.database["NAME"]).rename(path)
+    if lock_file == "not-creatable":
+        (folder / "db.sqlite3.djmigrator.lock").mkdir()  # open() fails on it
+    with (project.root / "settings.py").open("a") as settings:
+        settings.write(
+            f'DATABASES["default"]["NAME"] = "file:{path}?mode=ro"\n'
+            'DATABASES["default"]["OPTIONS"] = {"uri": True}\n'
+        )
+    for mode in MODES:
+        result = project.sync(*mode)
+        assert result.code == 0 and result.report["in_sync"], str(result)
+    assert (folder / "db.sqlite3.djmigrator.lock").exists()
+    # a sync that must write stops with one line; the database is untouched
+    project.models("shop", ITEM + "    size = models.IntegerField(null=True)\n")
+    data = path.read_bytes()
+    line = one_line(project.sync())
+    assert "readonly database" in line, line
+    assert path.read_bytes() == data
