@@ -93,6 +93,8 @@ if "postgresql" in VENDORS:
     INSTALLED_APPS.append("tests.apps.pgonly")  # PostgreSQL-only fields/indexes
 if _django_version >= (5, 2):
     INSTALLED_APPS.append("tests.apps.kitchen5")  # db_default, GeneratedField, composite pk
+if _django_version >= (6, 1):
+    INSTALLED_APPS.append("tests.apps.kitchen61")  # database-level on_delete (DB_CASCADE, ...)
 INSTALLED_APPS.append("tests.apps.kitchen_history")  # renames/alterations in migrations
 if _find_spec("PIL") is not None:
     INSTALLED_APPS.append("tests.apps.kitchen_image")  # ImageField needs Pillow

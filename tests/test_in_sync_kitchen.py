@@ -27,7 +27,14 @@ pytestmark = pytest.mark.django_db(databases="__all__")
 
 KITCHEN_APPS = [
     label
-    for label in ("kitchen", "kitchen5", "kitchen_image", "kitchen_history", "pgonly")
+    for label in (
+        "kitchen",
+        "kitchen5",
+        "kitchen61",
+        "kitchen_image",
+        "kitchen_history",
+        "pgonly",
+    )
     if label in apps.app_configs
 ]
 CONTRIB_APPS = [
@@ -212,3 +219,21 @@ def test_unmanaged_and_other_vendor_tables_are_never_reported(alias: str) -> Non
         f"CREATE TABLE {qn(alias, other)} (id integer PRIMARY KEY)",
     )
     assert kinds(djmigrator.compare(alias, ["kitchen"])) == []
+
+
+def test_database_level_on_delete_is_in_the_database(alias: str) -> None:
+    """Django 6.1's ``DB_CASCADE`` / ``DB_SET_NULL`` / ``DB_SET_DEFAULT``: the
+    database carries them out, and the comparison calls it in sync."""
+    if "kitchen61" not in apps.app_configs:
+        pytest.skip("Django 6.1 or newer")
+    from tests.apps.kitchen61.models import CascadeChild, Parent, SetNullChild
+
+    parent = Parent.objects.using(alias).create(name="p")
+    CascadeChild.objects.using(alias).create(parent=parent)
+    orphan = SetNullChild.objects.using(alias).create(parent=parent)
+    with connections[alias].cursor() as cursor:  # behind Django's back: the database acts
+        cursor.execute(f"DELETE FROM {qn(alias, 'kitchen61_parent')}")
+    assert not CascadeChild.objects.using(alias).exists()
+    orphan.refresh_from_db(using=alias)
+    assert orphan.parent_id is None
+    assert djmigrator.compare(alias, ["kitchen61"]).in_sync
