@@ -227,7 +227,8 @@ def _sync_locked(
             # as migrate does: a squashed migration whose replaced ones are all
             # recorded is recorded too
             executor.check_replacements()
-        if plan and not dry_run:
+        if not dry_run:  # as migrate: also when nothing was left to apply (a killed
+            # run may have recorded its last migration and stopped before this)
             emit_post_migrate_signal(
                 max(verbosity - 1, 0), False, alias, apps=state.apps, plan=plan
             )
