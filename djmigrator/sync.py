@@ -17,7 +17,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.migration import Migration
 from django.db.migrations.state import ProjectState
 
-from . import progress, remake
+from . import lockwait, progress, remake
 from .api import _run_per_alias, check_app_labels, resolve_aliases
 from .comparator import compare_alias
 from .connection import ensure_connected, first_line
@@ -174,8 +174,13 @@ def _sync_locked(
     actions: list[Action],
 ) -> AliasReport:
     connection = connections[alias]
-    # on SQLite, table rebuilds keep what was made by hand (see remake.py)
-    with sync_lock(alias), remake.keeping_hand_made(connection):
+    # on SQLite, table rebuilds keep what was made by hand (see remake.py);
+    # each statement waits at most LOCK_TIMEOUT for a table lock (lockwait.py)
+    with (
+        sync_lock(alias),
+        remake.keeping_hand_made(connection),
+        lockwait.bounded_lock_waits(alias),
+    ):
         executor = _executor(alias, in_memory)
         executor.loader.check_consistent_history(connection)
         # migrations an earlier sync left part-done (see progress.py)
