@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fnmatch
+import re
 from collections.abc import Collection, Iterable
 from typing import Any
 
@@ -19,6 +21,7 @@ from .metadata import build_expected
 from .parallel import fork_safe, run_shares, worker_count
 from .reflection import shared_reflection
 from .report import AliasReport, Discrepancy
+from .tenants import quote_ident, schema_scope, split_qualified, tables_in_schema
 from .vendors import get_vendor
 
 #: Tables Django itself keeps, and djmigrator's own (progress.py); never compared.
@@ -36,6 +39,7 @@ def compare_alias(
     tables: Collection[str] | None = None,
     report_extra_tables: bool | None = None,
     standalone: bool = False,
+    schema: str | None = None,
 ) -> AliasReport:
     """Compare the models of ``apps`` (default: the installed ones) with ``alias``.
 
@@ -49,7 +53,79 @@ def compare_alias(
     its batches (``gcpause``).  A sync leaves it off: it holds session state
     on the connection (its lock), and objects of its own that a freeze would
     keep from the collector.
+
+    ``schema`` (PostgreSQL): compare against that schema, with ``search_path``
+    set to it and then the alias's own path (``tenants.schema_scope``); only
+    the tables that schema holds are reflected.  Models whose ``db_table``
+    names a schema (``'"other"."mytable"'``) are compared against it, with
+    the alias's own path.
     """
+    connection = ensure_connected(alias)
+    options: dict[str, Any] = {
+        "apps": apps,
+        "app_labels": app_labels,
+        "standalone": standalone,
+    }
+    if schema is not None:
+        with schema_scope(connection, schema):
+            report, _ = _compare(
+                alias,
+                tables=tables,
+                report_extra_tables=report_extra_tables,
+                live_schema=schema,
+                **options,
+            )
+        return dataclasses.replace(report, schema=schema)
+    report, others = _compare(
+        alias, tables=tables, report_extra_tables=report_extra_tables, **options
+    )
+    found, notes = list(report.discrepancies), list(report.notes)
+    for other in sorted(others):
+        if tables is None:
+            named: set[str] | None = None
+        else:
+            named = {t for s, t in map(split_qualified, tables) if s == other}
+            if not named:
+                continue
+        with schema_scope(connection, other):
+            part, _ = _compare(
+                alias,
+                tables=named,
+                report_extra_tables=False,
+                live_schema=other,
+                qualified_schema=other,
+                **options,
+            )
+        found += (_qualified(d, other) for d in part.discrepancies)
+        notes += (n for n in part.notes if n not in notes)
+    if not others:
+        return report
+    kept = sorted(found, key=Discrepancy.sort_key)
+    return dataclasses.replace(report, discrepancies=tuple(kept), notes=tuple(notes))
+
+
+def _qualified(d: Discrepancy, schema: str) -> Discrepancy:
+    """``d`` of a table in ``schema``, named as its model's ``db_table`` names it."""
+    name = f"{quote_ident(schema)}.{quote_ident(d.table)}"
+    who, sep, what = d.message.partition(": ")
+    if not sep:
+        who, what = "", d.message
+    bare = re.compile(rf"(?<![\w.\"]){re.escape(d.table)}(?=[.\s(]|$)")
+    what = bare.sub(lambda _: name, what)
+    return dataclasses.replace(d, table=name, message=f"{who}{sep}{what}")
+
+
+def _compare(
+    alias: str,
+    *,
+    apps: Apps | None,
+    app_labels: Collection[str] | None,
+    tables: Collection[str] | None,
+    report_extra_tables: bool | None,
+    standalone: bool,
+    live_schema: str | None = None,
+    qualified_schema: str | None = None,
+) -> tuple[AliasReport, set[str]]:
     connection = ensure_connected(alias)
     vendor = get_vendor(connection.vendor)
     registry = apps or global_apps
@@ -62,8 +138,14 @@ def compare_alias(
         return any(fnmatch.fnmatchcase(name, pattern) for pattern in ignore_patterns)
 
     expected = build_expected(
-        connection, registry, routing, only_tables=set(tables) if tables is not None else None
+        connection,
+        registry,
+        routing,
+        only_tables=set(tables) if tables is not None else None,
+        qualified_schema=qualified_schema,
     )
+    # in a schema, only what it holds is reflected (the path goes on to others)
+    live = tables_in_schema(connection, live_schema) if live_schema is not None else None
     selected = _selected_tables(expected.app_of_table, app_labels, tables)
     selected = {t for t in selected if not ignored(t)}
     prefixes = tuple(f"{label}_" for label in app_labels or ())
@@ -146,6 +228,8 @@ def compare_alias(
         _resolve_types(ctx, metadata.tables.values())
 
         def include_table(name: str) -> bool:
+            if live is not None and name not in live:
+                return False  # another schema's, further along the search path
             # extra tables are compared with the last batch
             if name in batch_set:
                 return True
@@ -166,12 +250,13 @@ def compare_alias(
         notes += (n for n in share_notes if n not in notes)
     ignored_kinds = conf.ignored_kinds(alias)
     kept = sorted((d for d in found if d.kind not in ignored_kinds), key=Discrepancy.sort_key)
-    return AliasReport(
+    report = AliasReport(
         alias=alias,
         vendor=_vendor_label(connection),
         discrepancies=tuple(kept),
         notes=tuple(notes),
     )
+    return report, expected.other_schemas
 
 
 def _shares(batches: list[list[str]], workers: int) -> list[list[list[str]]]:

@@ -32,6 +32,8 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.backends.ddl_references import Columns, Statement
 from django.db.models import Field, Model, UniqueConstraint
 
+from .tenants import split_qualified
+
 ModelType = type[Model]
 
 
@@ -56,6 +58,9 @@ class ExpectedSchema:
     app_of_table: dict[str, str] = field(default_factory=dict)
     #: how to build each compared table, in the models' order
     sources: dict[str, Source] = field(default_factory=dict)
+
+    #: schemas named by models' ``db_table`` ('"schema"."table"') not planned here
+    other_schemas: set[str] = field(default_factory=set)
 
     #: tables planned ahead (``plan``)
     plans: dict[str, TablePlan] = field(default_factory=dict)
@@ -109,19 +114,32 @@ def build_expected(
     apps: Apps,
     alias: str,
     only_tables: set[str] | None = None,
+    qualified_schema: str | None = None,
 ) -> ExpectedSchema:
     """Plan the tables of every model that ``migrate`` creates on ``alias``.
 
     ``only_tables``: just the models owning these tables (a sync's
     per-migration comparison), skipping the cost of the others.
+
+    On PostgreSQL a ``db_table`` like ``'"other"."mytable"'`` puts a model in
+    a schema of its own: such models are planned only when
+    ``qualified_schema`` names their schema (and then only they are), under
+    their bare table name; the others' schemas are listed in
+    ``other_schemas``.
     """
     schema = ExpectedSchema(connection)
     from .vendors import get_vendor  # vendors import this module
 
     stored = get_vendor(connection.vendor).stored_name
+    postgresql = connection.vendor == "postgresql"
     for model in iter_models(apps):
         opts = model._meta
         if only_tables is not None and not _owns_any(model, only_tables):
+            continue
+        in_schema = split_qualified(opts.db_table)[0] if postgresql else None
+        if in_schema != qualified_schema:
+            if in_schema is not None and model_is_compared(model, alias):
+                schema.other_schemas.add(in_schema)
             continue
         if model_is_compared(model, alias):
             units: list[Source] = [(model, None, None)]
@@ -130,12 +148,14 @@ def build_expected(
                 if through._meta.auto_created:
                     units.append((through, model, m2m))
             for unit in units:
-                table = stored(unit[0]._meta.db_table)
+                db_table = unit[0]._meta.db_table
+                table = stored(split_qualified(db_table)[1] if postgresql else db_table)
                 if table not in schema.sources:
                     schema.sources[table] = unit
                     schema.app_of_table[table] = (unit[1] or unit[0])._meta.app_label
         elif not opts.managed or opts.proxy or opts.swapped or not opts.can_migrate(connection):
-            schema.ignored_tables.add(stored(opts.db_table))
+            bare = split_qualified(opts.db_table)[1] if postgresql else opts.db_table
+            schema.ignored_tables.add(stored(bare))
             for m2m in opts.local_many_to_many:
                 schema.ignored_tables.add(stored(m2m.m2m_db_table()))
     return schema
@@ -162,9 +182,9 @@ class LazySQL:
 
 def _owns_any(model: ModelType, tables: set[str]) -> bool:
     opts = model._meta
-    return opts.db_table in tables or any(
-        m2m.m2m_db_table() in tables for m2m in opts.local_many_to_many
-    )
+    if opts.db_table in tables or split_qualified(opts.db_table)[1] in tables:
+        return True
+    return any(m2m.m2m_db_table() in tables for m2m in opts.local_many_to_many)
 
 
 def _unquote(name: str) -> str:
@@ -257,6 +277,12 @@ class _Planner:
         #: table and column names as the server stores them (truncated on PG)
         self.stored = get_vendor(connection.vendor).stored_name
 
+    def bare(self, db_table: str) -> str:
+        """A table's name without the schema a PostgreSQL ``db_table`` may name."""
+        if self.connection.vendor != "postgresql":
+            return db_table
+        return split_qualified(db_table)[1]
+
     # -- tables and columns -------------------------------------------------
     def plan(
         self,
@@ -267,7 +293,7 @@ class _Planner:
         opts = model._meta
         owner_opts = (owner or model)._meta
         plan = TablePlan(
-            self.stored(opts.db_table),
+            self.stored(self.bare(opts.db_table)),
             info={
                 "app_label": owner_opts.app_label,
                 "model": owner_opts.object_name,
@@ -419,7 +445,7 @@ class _Planner:
                     "_fk_%(to_table)s_%(to_column)s",
                 )
             info = {"field": fld.name, "django_sql": sql}
-            target_column = f"{self.stored(target.db_table)}.{self.stored(to_column)}"  # type: ignore[arg-type]
+            target_column = f"{self.stored(self.bare(target.db_table))}.{self.stored(to_column)}"  # type: ignore[arg-type]
             plan.items.append(("foreign_key", self.stored(fld.column), target_column, info))  # type: ignore[arg-type]
 
 

@@ -80,6 +80,9 @@ class AliasReport:
     discrepancies: tuple[Discrepancy, ...] = ()
     actions: tuple[Action, ...] = ()
     notes: tuple[str, ...] = ()
+    #: the PostgreSQL schema compared (``--schema``, a tenant), None for the
+    #: alias's own search path
+    schema: str | None = None
 
     @property
     def in_sync(self) -> bool:
@@ -88,6 +91,7 @@ class AliasReport:
     def as_dict(self) -> dict[str, Any]:
         return {
             "alias": self.alias,
+            "schema": self.schema,
             "vendor": self.vendor,
             "in_sync": self.in_sync,
             "discrepancies": [d.as_dict() for d in self.discrepancies],

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
 if "postgresql" in VENDORS:
     INSTALLED_APPS.append("django.contrib.postgres")
     INSTALLED_APPS.append("tests.apps.pgonly")  # PostgreSQL-only fields/indexes
+    INSTALLED_APPS.append("tests.apps.pgschema")  # a model in another schema
 if _django_version >= (5, 2):
     INSTALLED_APPS.append("tests.apps.kitchen5")  # db_default, GeneratedField, composite pk
 if _django_version >= (6, 1):

@@ -1,0 +1,273 @@
+"""Which PostgreSQL schemas an alias holds, and how a comparison works in one.
+
+Without django-tenants, ``--schema PATTERN`` selects schemas by name (glob);
+with it (``TENANT_MODEL``, ``SHARED_APPS``, ``TENANT_APPS`` and its
+``postgresql_backend``), the public schema and every tenant's schema, read
+from the tenant model, are compared, ``--schema`` narrowing them.
+
+``schema_scope`` makes a schema the first one of the connection's
+``search_path`` (then the alias's own path), the way django-tenants does for
+a tenant; ``tables_in_schema`` is what a comparison then reflects, so that a
+table the schema lacks is missing even where another schema on the path has
+it.
+
+``schema_digests`` lets most schemas of a fleet share one comparison: the
+server computes, per schema, an md5 digest over every catalog fact a
+comparison reads (relations, columns with their types, nullability,
+defaults, identity, generation, collation and comments; indexes; constraints
+with their columns and targets), with the schema's own name factored out
+only where a reference points back into the schema itself.  Whatever could
+differ between two schemas that the digest does not factor out (a type or a
+function qualified with the schema's name) makes their digests differ: the
+digest may split schemas that are alike, never join schemas that differ.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from django.conf import settings
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from .errors import DjmigratorError
+
+#: Schemas the server itself keeps: never selected by a pattern.
+SYSTEM_SCHEMA = re.compile(r"^(pg_.*|information_schema)$")
+
+#: Schemas whose digests one query computes (bounds the memory of a fleet).
+DIGEST_BATCH = 1000
+
+_QUALIFIED = re.compile(r'^"([^"]+)"\."([^"]+)"$')
+
+
+def split_qualified(db_table: str) -> tuple[str | None, str]:
+    """``'"other"."mytable"'`` -> ``("other", "mytable")``; else ``(None, db_table)``.
+
+    Django passes a ``db_table`` that is already quoted through untouched, so
+    on PostgreSQL this is how a model lives in a schema of its own.
+    """
+    match = _QUALIFIED.match(db_table)
+    if match is None:
+        return None, db_table
+    return match[1], match[2]
+
+
+def quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def uses_django_tenants(connection: BaseDatabaseWrapper) -> bool:
+    """Is ``connection`` django-tenants' backend, with its settings?"""
+    return (
+        connection.vendor == "postgresql"
+        and hasattr(connection, "set_schema")
+        and hasattr(connection, "set_tenant")
+        and bool(getattr(settings, "TENANT_MODEL", None))
+        and hasattr(settings, "SHARED_APPS")
+        and hasattr(settings, "TENANT_APPS")
+    )
+
+
+def public_schema() -> str:
+    return str(getattr(settings, "PUBLIC_SCHEMA_NAME", "public"))
+
+
+def tenant_schemas(connection: BaseDatabaseWrapper) -> list[str]:
+    """Every tenant's schema, from the tenant model (public first)."""
+    from django.apps import apps
+
+    model: Any = apps.get_model(str(getattr(settings, "TENANT_MODEL", "")))
+    public = public_schema()
+    table = connection.ops.quote_name(model._meta.db_table)
+    column = connection.ops.quote_name(model._meta.get_field("schema_name").column)
+    with _public(connection), connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM {table} ORDER BY {column}")
+        names = [str(row[0]) for row in cursor.fetchall()]
+    return [public, *(n for n in names if n != public)]
+
+
+@contextmanager
+def _public(connection: BaseDatabaseWrapper) -> Iterator[None]:
+    if not uses_django_tenants(connection):
+        yield
+        return
+    previous = connection.tenant  # type: ignore[attr-defined]
+    connection.set_schema_to_public()  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        connection.set_tenant(previous)  # type: ignore[attr-defined]
+
+
+def all_schemas(connection: BaseDatabaseWrapper) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nspname FROM pg_namespace ORDER BY nspname")
+        return [str(r[0]) for r in cursor.fetchall() if not SYSTEM_SCHEMA.match(str(r[0]))]
+
+
+def select_schemas(
+    alias: str, connection: BaseDatabaseWrapper, patterns: Sequence[str] | None
+) -> list[str | None]:
+    """The schemas to compare on ``alias``: ``[None]`` for its own search path only."""
+    tenants = uses_django_tenants(connection)
+    if not patterns and not tenants:
+        return [None]
+    if connection.vendor != "postgresql":
+        raise DjmigratorError(
+            f"--schema works on PostgreSQL only; database '{alias}' is {connection.vendor}: "
+            "leave --schema out for it."
+        )
+    names = tenant_schemas(connection) if tenants else all_schemas(connection)
+    if not patterns:
+        return list(names)
+    chosen: list[str | None] = []
+    for pattern in patterns:
+        matched = [n for n in names if fnmatch.fnmatchcase(n, pattern)]
+        if not matched:
+            what = "tenant schema" if tenants else "schema"
+            raise DjmigratorError(
+                f"No {what} of database '{alias}' matches --schema {pattern!r}; "
+                f"list them with \\dn in psql and pass an existing name or pattern."
+            )
+        chosen += (n for n in matched if n not in chosen)
+    return chosen
+
+
+@contextmanager
+def schema_scope(connection: BaseDatabaseWrapper, schema: str) -> Iterator[None]:
+    """``search_path`` = ``schema``, then the alias's own path, for the block."""
+    if uses_django_tenants(connection):
+        previous = connection.tenant  # type: ignore[attr-defined]
+        include_public = connection.include_public_schema  # type: ignore[attr-defined]
+        connection.set_schema(schema)  # type: ignore[attr-defined]
+        with connection.cursor():
+            pass  # django-tenants sets the path as a cursor is made
+        try:
+            yield
+        finally:
+            connection.set_tenant(previous, include_public)  # type: ignore[attr-defined]
+            with connection.cursor():
+                pass
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('search_path')")
+        own = str(cursor.fetchone()[0])
+        path = quote_ident(schema) + (f", {own}" if own.strip() else "")
+        cursor.execute("SELECT set_config('search_path', %s, false)", [path])
+    try:
+        yield
+    finally:
+        if not connection.needs_rollback and connection.connection is not None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('search_path', %s, false)", [own])
+
+
+def tables_in_schema(connection: BaseDatabaseWrapper, schema: str) -> set[str]:
+    """The names of the relations ``schema`` holds (what a comparison reflects there)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_catalog.pg_class c "
+            "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = %s AND c.relkind IN ('r', 'p', 'v', 'm', 'f')",
+            [schema],
+        )
+        return {str(r[0]) for r in cursor.fetchall()}
+
+
+def schema_exists(connection: BaseDatabaseWrapper, schema: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = %s", [schema])
+        return cursor.fetchone() is not None
+
+
+# Every value is written with quote_nullable, so no two different sets of
+# facts make the same text.  References into the schema itself are written
+# as '=', references elsewhere with the other schema's name.
+_Q = "quote_nullable"
+DIGEST_SQL = f"""
+WITH ns AS (
+    SELECT oid, nspname FROM pg_catalog.pg_namespace WHERE nspname = ANY(%s)
+), rel AS (
+    SELECT c.oid, c.relnamespace AS ns, c.relname, c.relkind
+    FROM pg_catalog.pg_class c
+    WHERE c.relnamespace IN (SELECT oid FROM ns)
+      AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
+), line AS (
+    SELECT r.ns, concat_ws('|', 'R', {_Q}(r.relname), {_Q}(r.relkind::text),
+        {_Q}(c.relpersistence::text), {_Q}(c.reloptions::text),
+        {_Q}(c.relispartition::text), {_Q}(c.relrowsecurity::text),
+        {_Q}(pg_catalog.obj_description(r.oid, 'pg_class'))) AS text
+    FROM rel r JOIN pg_catalog.pg_class c ON c.oid = r.oid
+    UNION ALL
+    SELECT r.ns, concat_ws('|', 'C', {_Q}(r.relname), {_Q}(a.attnum::text),
+        {_Q}(a.attname), {_Q}(pg_catalog.format_type(a.atttypid, a.atttypmod)),
+        {_Q}(a.attnotnull::text), {_Q}(a.attidentity::text), {_Q}(a.attgenerated::text),
+        {_Q}(pg_catalog.pg_get_expr(d.adbin, d.adrelid)),
+        {_Q}(CASE WHEN co.oid IS NULL THEN NULL
+             WHEN co.collnamespace = r.ns THEN '=' || co.collname
+             ELSE con.nspname || '.' || co.collname END),
+        {_Q}(pg_catalog.col_description(r.oid, a.attnum)),
+        {_Q}(a.attndims::text), {_Q}(a.attstorage::text)) AS text
+    FROM rel r
+    JOIN pg_catalog.pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+    LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = r.oid AND d.adnum = a.attnum
+    LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
+    LEFT JOIN pg_catalog.pg_namespace con ON con.oid = co.collnamespace
+    UNION ALL
+    SELECT r.ns, concat_ws('|', 'I', {_Q}(r.relname), {_Q}(ic.relname), {_Q}(am.amname),
+        {_Q}(i.indisunique::text), {_Q}(i.indisprimary::text), {_Q}(i.indisexclusion::text),
+        {_Q}(i.indimmediate::text), {_Q}(i.indisvalid::text), {_Q}(i.indnkeyatts::text),
+        {_Q}((SELECT array_agg(pg_catalog.pg_get_indexdef(i.indexrelid, k, true) ORDER BY k)
+              FROM generate_series(1, i.indnatts) k)::text),
+        {_Q}(i.indoption::text), {_Q}(i.indcollation::text),
+        {_Q}((SELECT array_agg(CASE WHEN oc.opcnamespace = r.ns THEN '=' || oc.opcname
+                               ELSE ocn.nspname || '.' || oc.opcname END ORDER BY k.ord)
+              FROM unnest(i.indclass) WITH ORDINALITY k(opc, ord)
+              JOIN pg_catalog.pg_opclass oc ON oc.oid = k.opc
+              JOIN pg_catalog.pg_namespace ocn ON ocn.oid = oc.opcnamespace)::text),
+        {_Q}(pg_catalog.pg_get_expr(i.indpred, i.indrelid, true)),
+        {_Q}(ic.reloptions::text)) AS text
+    FROM rel r
+    JOIN pg_catalog.pg_index i ON i.indrelid = r.oid
+    JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+    JOIN pg_catalog.pg_am am ON am.oid = ic.relam
+    UNION ALL
+    SELECT r.ns, concat_ws('|', 'K', {_Q}(r.relname), {_Q}(k.conname), {_Q}(k.contype::text),
+        {_Q}(k.condeferrable::text), {_Q}(k.condeferred::text), {_Q}(k.convalidated::text),
+        {_Q}((SELECT array_agg(a.attname ORDER BY u.ord)
+              FROM unnest(k.conkey) WITH ORDINALITY u(n, ord)
+              JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n)::text),
+        {_Q}(CASE WHEN k.contype = 'f' THEN NULL
+             ELSE pg_catalog.pg_get_constraintdef(k.oid, true) END),
+        {_Q}(CASE WHEN fc.oid IS NULL THEN NULL
+             WHEN fc.relnamespace = r.ns THEN '=' || fc.relname
+             ELSE fn.nspname || '.' || fc.relname END),
+        {_Q}((SELECT array_agg(a.attname ORDER BY u.ord)
+              FROM unnest(k.confkey) WITH ORDINALITY u(n, ord)
+              JOIN pg_catalog.pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.n)::text),
+        {_Q}(k.confupdtype::text), {_Q}(k.confdeltype::text), {_Q}(k.confmatchtype::text),
+        {_Q}(k.conislocal::text), {_Q}(k.connoinherit::text)) AS text
+    FROM rel r
+    JOIN pg_catalog.pg_constraint k ON k.conrelid = r.oid
+    LEFT JOIN pg_catalog.pg_class fc ON fc.oid = k.confrelid
+    LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
+)
+SELECT ns.nspname, md5(coalesce(string_agg(line.text, E'\\n' ORDER BY line.text), ''))
+FROM ns LEFT JOIN line ON line.ns = ns.oid
+GROUP BY ns.nspname
+"""
+
+
+def schema_digests(connection: BaseDatabaseWrapper, schemas: Sequence[str]) -> dict[str, str]:
+    """``{schema: digest}``, one query per ``DIGEST_BATCH`` schemas (see above)."""
+    digests: dict[str, str] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(schemas), DIGEST_BATCH):
+            batch = list(schemas[start : start + DIGEST_BATCH])
+            cursor.execute(DIGEST_SQL, [batch])
+            digests.update((str(name), str(digest)) for name, digest in cursor.fetchall())
+    return digests
