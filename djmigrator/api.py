@@ -8,7 +8,7 @@ alembic warn about meanwhile becomes notes of the report (``libwarnings``).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -19,6 +19,7 @@ from django.db import connections
 from .comparator import compare_alias
 from .errors import DjmigratorError
 from .failures import reported
+from .fleet import compare_schemas
 from .gcpause import older_objects_frozen
 from .libwarnings import captured
 from .report import AliasReport, Report
@@ -68,24 +69,32 @@ def _run_per_alias(aliases: list[str], fn: object) -> tuple[AliasReport, ...]:
 
 
 def _per_alias(aliases: list[str], fn: Any) -> tuple[AliasReport, ...]:
-    def run(alias: str) -> AliasReport:
+    def run(alias: str) -> AliasReport | tuple[AliasReport, ...]:
         with reported(alias):  # a dropped connection, a corrupt file: one line
-            result: AliasReport = fn(alias)
+            result: AliasReport | tuple[AliasReport, ...] = fn(alias)
         return result
 
     if len(aliases) == 1 or any(connections[a].in_atomic_block for a in aliases):
         # Inside the caller's atomic() only the caller's own connections see
         # its uncommitted work: stay in this thread.
-        return tuple(run(alias) for alias in aliases)
+        return _flat(run(alias) for alias in aliases)
 
-    def work(alias: str) -> AliasReport:
+    def work(alias: str) -> AliasReport | tuple[AliasReport, ...]:
         try:
             return run(alias)
         finally:
             connections.close_all()
 
     with ThreadPoolExecutor(max_workers=min(len(aliases), 8)) as pool:
-        return tuple(pool.map(work, aliases))
+        return _flat(pool.map(work, aliases))
+
+
+def _flat(results: Iterable[AliasReport | tuple[AliasReport, ...]]) -> tuple[AliasReport, ...]:
+    """One report per alias, or several (one per schema: ``fleet``)."""
+    out: list[AliasReport] = []
+    for result in results:
+        out.extend(result if isinstance(result, tuple) else (result,))
+    return tuple(out)
 
 
 def compare(
@@ -94,8 +103,13 @@ def compare(
     *,
     all_databases: bool = False,
     apps: Apps | None = None,
+    schemas: Sequence[str] | None = None,
 ) -> Report:
     """Compare the models with the live schema of one or more aliases.
+
+    ``schemas`` (PostgreSQL): glob patterns of the schemas to compare, each
+    one entry of ``databases``; with django-tenants every tenant's schema is
+    compared, the patterns narrowing them (see ``djmigrator.tenants``).
 
     >>> report = compare("default")
     >>> report.in_sync, [d.kind for d in report.discrepancies]
@@ -103,9 +117,12 @@ def compare(
     aliases = resolve_aliases(using, all_databases=all_databases)
     labels = list(app_labels) if app_labels else None
     check_app_labels(labels, apps)
+    patterns = list(schemas) if schemas else None
 
-    def one(alias: str) -> AliasReport:
-        return compare_alias(alias, apps=apps, app_labels=labels, standalone=True)
+    def one(alias: str) -> tuple[AliasReport, ...]:
+        return compare_schemas(
+            alias, patterns, apps=apps, app_labels=labels, standalone=True, compare=compare_alias
+        )
 
     return _quietly(lambda: Report(databases=_run_per_alias(aliases, one)))
 

@@ -15,14 +15,50 @@ def render_text(report: Report, style: Style, verbosity: int = 1, mode: str = "c
     lines: list[str] = []
     if verbosity < 1:
         return lines
+    fleets = _fleets(report)
     for db in report.databases:
+        fleet = fleets.get(db.alias)
+        if fleet is not None and db is fleet[0]:
+            lines.append(_fleet_summary(db.alias, fleet, style, several=len(fleets) > 1))
+        if fleet is not None and db.in_sync and not db.actions and verbosity < 2:
+            continue  # the summary line says it
         lines.extend(_render_alias(db, style, verbosity, mode))
     return lines
+
+
+#: Names of schemas with drift a summary line lists before "and N more".
+SUMMARY_NAMES = 10
+
+
+def _fleets(report: Report) -> dict[str, list[AliasReport]]:
+    """Aliases compared in several schemas -> their reports."""
+    by_alias: dict[str, list[AliasReport]] = {}
+    for db in report.databases:
+        if db.schema is not None:
+            by_alias.setdefault(db.alias, []).append(db)
+    return {alias: dbs for alias, dbs in by_alias.items() if len(dbs) > 1}
+
+
+def _fleet_summary(alias: str, dbs: list[AliasReport], style: Style, several: bool) -> str:
+    """``412 schemas in sync, 3 with drift: acme, globex, initech``."""
+    drifted = [str(db.schema) for db in dbs if not db.in_sync]
+    in_sync = len(dbs) - len(drifted)
+    text = f"{in_sync} schema{'' if in_sync == 1 else 's'} in sync"
+    if drifted:
+        names = ", ".join(drifted[:SUMMARY_NAMES])
+        if len(drifted) > SUMMARY_NAMES:
+            names += f" and {len(drifted) - SUMMARY_NAMES} more"
+        text += f", {len(drifted)} with drift: {names}"
+    if several:
+        text = f"'{alias}': {text}"
+    return str(style.MIGRATE_HEADING(text) if drifted else style.SUCCESS(text))
 
 
 def _render_alias(db: AliasReport, style: Style, verbosity: int, mode: str) -> list[str]:
     lines: list[str] = []
     where = f"'{db.alias}' ({db.vendor})"
+    if db.schema is not None:
+        where += f", schema {db.schema}"
     if db.actions:
         heading = "Would do" if mode == "dry-run" else "Done"
         lines.append(style.MIGRATE_HEADING(f"{heading} on {where}:"))

@@ -51,6 +51,14 @@ class Command(BaseCommand):
             "--all-databases", action="store_true", help="Compare every alias in DATABASES."
         )
         parser.add_argument(
+            "--schema",
+            action="append",
+            dest="schemas",
+            metavar="PATTERN",
+            help="PostgreSQL: compare the schemas matching this glob (repeatable); "
+            "with django-tenants, narrows the tenants compared.",
+        )
+        parser.add_argument(
             "--check",
             action="store_true",
             help="Compare and report only; write nothing. Exit 1 if drift is found.",
@@ -94,6 +102,8 @@ class Command(BaseCommand):
             "all_databases": options["all_databases"],
         }
         using = options["databases"] or "default"
+        if options.get("schemas"):
+            kwargs["schemas"] = options["schemas"]
         if mode == "check":
             # a migration file that does not load, an inconsistent history:
             # exit 2, as for a sync
