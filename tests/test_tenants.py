@@ -1,0 +1,82 @@
+"""django-tenants: shared apps against the public schema, tenant apps against
+every tenant's schema, with real tenants created through django-tenants.
+
+These run in a throwaway project (``tenants_project``): django-tenants' own
+backend and router cannot share the test session's settings.  PostgreSQL
+listed and unreachable fails them (the database cannot be created).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import Future
+from pathlib import Path
+
+import pytest
+
+from .synctools import _DROPS, VENDORS, dropped_databases_fixture  # noqa: F401
+from .tenants_project import TenantProject, kinds
+
+pytestmark = pytest.mark.skipif("postgresql" not in VENDORS, reason="PostgreSQL not listed")
+
+
+@pytest.fixture
+def tenants(tmp_path: Path, dropped_databases: list[Future[None]]) -> Iterator[TenantProject]:
+    proj = TenantProject(tmp_path / "proj")
+    proj.create_database()
+    try:
+        proj.setup("acme", "globex", "initech")
+        yield proj
+    finally:
+        proj.close()
+        dropped_databases.append(_DROPS.submit(proj.drop_database))
+
+
+def test_fleet_in_sync_then_drift_in_one_tenant(tenants: TenantProject) -> None:
+    code, found, err = tenants.check()
+    assert code == 0, (found, err)
+    assert list(found) == ["public", "acme", "globex", "initech"]
+    tables = {
+        s: tenants.rows(
+            f"SELECT table_name FROM information_schema.tables WHERE table_schema = '{s}'"
+        )
+        for s in found
+    }
+    assert ("shop_item",) in tables["acme"] and ("shop_item",) not in tables["public"]
+    assert ("customers_client",) in tables["public"]
+
+    tenants.execute(
+        "ALTER TABLE globex.shop_item DROP COLUMN note",
+        "ALTER TABLE initech.shop_order ADD COLUMN coupon varchar(10) NULL",
+        "ALTER TABLE public.customers_client ADD COLUMN plan varchar(10) NULL",
+    )
+    code, found, _ = tenants.check()
+    assert code == 1
+    assert {s: kinds(e) for s, e in found.items()} == {
+        "public": [("extra_column", "customers_client", ("plan",))],
+        "acme": [],
+        "globex": [("missing_column", "shop_item", ("note",))],
+        "initech": [("extra_column", "shop_order", ("coupon",))],
+    }
+
+    # --schema narrows the tenants
+    code, found, _ = tenants.check("--schema", "acme", "--schema", "glob*")
+    assert code == 1
+    assert {s: kinds(e) for s, e in found.items()} == {
+        "acme": [],
+        "globex": [("missing_column", "shop_item", ("note",))],
+    }
+    code, found, err = tenants.check("--schema", "nosuchtenant")
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert "nosuchtenant" in err
+
+
+def test_text_summary(tenants: TenantProject) -> None:
+    tenants.execute("ALTER TABLE acme.shop_item DROP COLUMN price")
+    result = tenants.manage("smart_makemigrations", "--check")
+    assert result.code == 1, str(result)
+    lines = result.out.splitlines()
+    assert lines[0] == "3 schemas in sync, 1 with drift: acme"
+    assert lines[1] == "Schema drift on 'default' (postgresql), schema acme: 1 difference"
+    quiet = tenants.manage("smart_makemigrations", "--check", "-v", "0")
+    assert (quiet.code, quiet.out) == (1, "")
