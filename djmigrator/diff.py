@@ -21,6 +21,7 @@ from alembic.util import PriorityDispatchResult
 
 from .constraints import FOREIGN_KEY, UNIQUE, Sig, match, table_sigs
 from .context import CompareContext
+from .objects import TABLE_COMPARATORS
 from .report import Discrepancy
 
 PLUGIN_NAME = "djmigrator.compare"
@@ -125,6 +126,8 @@ def _setup(plugin: Plugin) -> None:
     plugin.add_autogenerate_comparator(_compare_type, "column", "types")
     plugin.add_autogenerate_comparator(_compare_nullable, "column", "nullable")
     plugin.add_autogenerate_comparator(_compare_constraints, "table", "indexes")
+    for name, comparator in TABLE_COMPARATORS:
+        plugin.add_autogenerate_comparator(comparator, "table", name)
 
 
 try:
@@ -245,6 +248,11 @@ def to_discrepancies(
             if touched.intersection(sig.columns):
                 continue  # the column's own discrepancy covers it
             out.append(_sig_discrepancy(namer, side, table, sig))
+        elif op == "djmigrator_object":
+            _op, table, obj = d
+            if (missing_cols[table] | extra_cols[table]).intersection(obj.columns):
+                continue  # the column's own discrepancy covers it
+            out.append(obj.build(namer))
     return out
 
 

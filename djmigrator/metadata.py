@@ -30,7 +30,7 @@ from django.db import router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.backends.ddl_references import Columns, Statement
-from django.db.models import Field, Model, UniqueConstraint
+from django.db.models import CheckConstraint, Field, Model, UniqueConstraint
 
 from .tenants import split_qualified
 
@@ -216,7 +216,8 @@ class TablePlan:
     #: ("unique", columns, name, info),
     #: ("index", name, [(column, descending)], unique, info, dialect kwargs),
     #: ("expression_index", name, SQL text, unique, info),
-    #: ("foreign_key", column, "table.column", info)
+    #: ("foreign_key", column, "table.column", info),
+    #: ("check", name, condition SQL, info)
     items: list[tuple[Any, ...]] = field(default_factory=list)
 
 
@@ -257,6 +258,10 @@ def _make_table(plan: TablePlan, metadata: sa.MetaData) -> None:
         elif kind == "expression_index":
             _, name, text, unique, info = item
             sa.Index(name, sa.text(text), unique=unique, info=info, _table=table)
+        elif kind == "check":
+            # the condition stays in ``info`` as Django wrote it (``objects.checks``)
+            _, name, text, info = item
+            table.append_constraint(sa.CheckConstraint(sa.true(), name=name, info=info))
         else:  # foreign_key
             _, column, target, info = item
             table.append_constraint(
@@ -274,8 +279,9 @@ class _Planner:
         )
         from .vendors import get_vendor  # vendors import this module
 
+        self.vendor = get_vendor(connection.vendor)
         #: table and column names as the server stores them (truncated on PG)
-        self.stored = get_vendor(connection.vendor).stored_name
+        self.stored = self.vendor.stored_name
 
     def bare(self, db_table: str) -> str:
         """A table's name without the schema a PostgreSQL ``db_table`` may name."""
@@ -312,6 +318,7 @@ class _Planner:
             # implicit FK index rule looks at)
             plan.primary_key = [self.stored(c) for c in pk_columns]
         self._add_uniques(model, plan)
+        self._add_checks(model, plan, names)
         self._add_indexes(model, plan)
         self._add_foreign_keys(model, plan, names)
         return plan
@@ -379,6 +386,53 @@ class _Planner:
             if isinstance(constraint, UniqueConstraint):
                 # django-stubs types create_sql() as str; Django returns a Statement.
                 self._add_statement(plan, constraint.create_sql(model, self.editor))  # type: ignore[arg-type]
+
+    # -- checks -------------------------------------------------------------
+    def _add_checks(self, model: ModelType, plan: TablePlan, columns: set[str]) -> None:
+        """A field's own CHECK (``db_check``: ``>= 0`` of positive integers, ...),
+        written inline in its column's definition, and ``Meta.constraints``'
+        ``CheckConstraint``s."""
+        connection = self.connection
+        opts = model._meta
+        table = opts.db_table
+        own_checks = connection.data_type_check_constraints
+        can_add = self.vendor.can_add_check
+        for fld in opts.local_fields:
+            if fld.get_internal_type() not in own_checks:
+                continue
+            check = fld.db_check(connection)
+            column = self.stored(fld.column)  # type: ignore[arg-type]
+            if not check or column not in columns:
+                continue
+            # named by the server (inline), or by Django when AlterField added it
+            altered = self.editor._create_index_name(table, [fld.column], suffix="_check")  # type: ignore[attr-defined]
+            names = (*self.vendor.inline_check_names(connection, plan.name, column), altered)
+            sql: LazySQL | str = ""
+            if can_add:
+                sql = LazySQL(self.editor._create_check_sql, model, altered, check)  # type: ignore[attr-defined]
+            info: dict[str, Any] = {
+                "field": fld.name,
+                "column": column,
+                "text": check,
+                "names": names,
+                "django_sql": sql,
+            }
+            plan.items.append(("check", None, check, info))
+        if not connection.features.supports_table_check_constraints:
+            return
+        for constraint in opts.constraints:
+            if isinstance(constraint, CheckConstraint):
+                text = constraint._get_check_sql(model, self.editor)  # type: ignore[attr-defined]
+                name = self.stored(constraint.name)
+                sql = LazySQL(constraint.create_sql, model, self.editor) if can_add else ""
+                info = {
+                    "field": None,
+                    "column": None,
+                    "text": text,
+                    "names": (name,),
+                    "django_sql": sql,
+                }
+                plan.items.append(("check", name, text, info))
 
     # -- indexes ------------------------------------------------------------
     def _add_indexes(self, model: ModelType, plan: TablePlan) -> None:

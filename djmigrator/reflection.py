@@ -6,8 +6,8 @@ reads every table it will compare with the dialect's ``get_multi_*`` methods
 cache.  The comparison engine's Inspector class (``lean_inspector``) adjusts
 that in two ways:
 
-* kinds of things no comparison reads are not fetched at all (CHECK
-  constraints, comments, table options: the SPEC has no kind for them);
+* kinds of things no comparison reads are not fetched at all (table
+  options; comments where nothing compares them);
 * within ``shared_reflection``, every Inspector made on the connection shares
   one cache, and the bulk reads cover every table of the scope, so that
   comparing the tables a batch at a time (``comparator``) still reads the
@@ -39,7 +39,7 @@ BULK_KINDS = (
 )
 
 #: What no comparison reads.
-UNREAD_REFLECTION = ("check_constraints", "table_comment", "table_options")
+UNREAD_REFLECTION = ("table_comment", "table_options")
 
 _SHARED = "djmigrator_shared_reflection"
 

@@ -22,6 +22,7 @@ REPAIRABLE = (
     "missing_index",
     "missing_unique",
     "missing_foreign_key",
+    "missing_check",
 )
 
 

@@ -21,6 +21,9 @@ KINDS: tuple[str, ...] = (
     "extra_unique",
     "missing_foreign_key",
     "extra_foreign_key",
+    "missing_check",
+    "extra_check",
+    "check_mismatch",
 )
 
 #: Kinds that describe something the database has and the models lack.

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "tests.apps.kitchen",
     "tests.apps.drift",
     "tests.apps.routed",
+    "tests.apps.objects13",
 ]
 if "postgresql" in VENDORS:
     INSTALLED_APPS.append("django.contrib.postgres")

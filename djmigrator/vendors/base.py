@@ -13,6 +13,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from sqlalchemy.engine.reflection import Inspector
 
 from ..constraints import Sig, unique_sig
+from ..objects.base import Check
 from ..reflection import UNREAD_REFLECTION, lean_inspector
 
 if TYPE_CHECKING:
@@ -36,6 +37,13 @@ class Vendor:
     #: (``get_multi_*``): reflect a comparison's tables at once, not a batch
     #: at a time (``reflection``)
     reflects_in_bulk = False
+    #: a quoted identifier equals the same name unquoted in any case
+    #: (identifiers are case-insensitive); else only a lower-case one does
+    fold_quoted_identifiers = True
+    #: ``ALTER TABLE ... ADD CONSTRAINT ... CHECK`` exists (a missing check is restorable)
+    can_add_check = True
+    #: the server keeps a CHECK's condition as written: the text is its stored form
+    stores_conditions_as_written = False
 
     @contextmanager
     def building(self, connection: BaseDatabaseWrapper) -> Iterator[None]:
@@ -171,6 +179,33 @@ class Vendor:
     def fold_extra_sigs(self, ctx: CompareContext, extra: list[Sig]) -> list[Sig]:
         """Drop extras the engine made by itself for another extra (reported once)."""
         return extra
+
+    # -- checks -------------------------------------------------------------
+    def inline_check_names(
+        self, connection: BaseDatabaseWrapper, table: str, column: str
+    ) -> tuple[str, ...]:
+        """The name(s) the server gives a column's inline ``CHECK``."""
+        return ()
+
+    def engine_checks(self, ctx: CompareContext, table: sa.Table) -> list[Check]:
+        """CHECKs the server adds by itself to what Django creates."""
+        return []
+
+    def live_checks(self, ctx: CompareContext, table: sa.Table) -> list[Check]:
+        """The CHECK constraints of a reflected table."""
+        return [
+            Check(str(c.sqltext), name=str(c.name) if c.name else None)
+            for c in table.constraints
+            if isinstance(c, sa.CheckConstraint)
+        ]
+
+    def canonical_conditions(
+        self, ctx: CompareContext, table: str, texts: list[str]
+    ) -> list[str | None] | None:
+        """``texts`` (conditions on ``table``'s columns) as the server prints them,
+        one per text (None where the server rejects it); None if the server
+        cannot do it without creating something."""
+        return None
 
     # -- Django's own leftovers ---------------------------------------------
     def column_note(

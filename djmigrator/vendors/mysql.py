@@ -8,19 +8,33 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from django.db import DatabaseError
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from ..constraints import FOREIGN_KEY, INDEX, UNIQUE, Sig
+from ..objects.base import Check
+from ..reflection import UNREAD_REFLECTION, scoped_cache
 from .base import TypeSpec, Vendor
 
 if TYPE_CHECKING:
     from ..context import CompareContext
 
+_MARKER = re.compile(r" AS `djm(\d+)`(?:,| from )")
 _AUTO_INCREMENT = re.compile(r"\s+AUTO_INCREMENT\b", re.IGNORECASE)
+
+
+_CHECKS_CACHE_KEY = "djmigrator_mysql_checks"
+
+
+def _is_mariadb(connection: Any) -> bool:
+    return bool(getattr(connection, "mysql_is_mariadb", False))
 
 
 class MySQLVendor(Vendor):
     name = "mysql"
+    # SQLAlchemy reads only table-level CHECKs out of SHOW CREATE TABLE (not
+    # MariaDB's column-level ones): ``live_checks`` reads information_schema.
+    unread_reflection = (*UNREAD_REFLECTION, "check_constraints")
 
     @contextmanager
     def building(self, connection: BaseDatabaseWrapper) -> Iterator[None]:
@@ -114,3 +128,117 @@ class MySQLVendor(Vendor):
                 "Django 5.0 on MariaDB (Django now creates uuid); not drift"
             )
         return super().leftover(ctx, table, expected, live)
+
+    # -- checks -------------------------------------------------------------
+    def inline_check_names(
+        self, connection: BaseDatabaseWrapper, table: str, column: str
+    ) -> tuple[str, ...]:
+        # MariaDB names a column's inline CHECK after the column; MySQL
+        # numbers them (``<table>_chk_<n>``).
+        return (column,) if _is_mariadb(connection) else ()
+
+    def engine_checks(self, ctx: CompareContext, table: sa.Table) -> list[Check]:
+        """MariaDB 10.4.3+ adds ``CHECK (json_valid(col))`` to a ``json`` column
+        by itself (Django relies on it and writes none: ``data_type_check_constraints``)."""
+        connection: Any = ctx.connection
+        if not _is_mariadb(connection) or connection.mysql_version < (10, 4, 3):
+            return []
+        quote = connection.ops.quote_name
+        found = []
+        for column in table.columns:
+            if str(column.info.get("django_type", "")).lower() != "json":
+                continue
+            name = str(column.name)
+            sql = (
+                f"ALTER TABLE {quote(table.name)} ADD CONSTRAINT {quote(name)} "
+                f"CHECK (json_valid({quote(name)}))"
+            )
+            found.append(
+                Check(
+                    f"json_valid({quote(name)})",
+                    names=(name,),
+                    field=column.info.get("field"),
+                    column=name,
+                    sql=sql,
+                )
+            )
+        return found
+
+    def live_checks(self, ctx: CompareContext, table: sa.Table) -> list[Check]:
+        """Every CHECK of the schema, read once per comparison (MariaDB names
+        checks per table; MySQL per schema, so the table comes from
+        TABLE_CONSTRAINTS)."""
+        cache = scoped_cache(ctx.sa_conn, _CHECKS_CACHE_KEY)
+        if "all" not in cache:
+            if _is_mariadb(ctx.connection):
+                sql = (
+                    "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE "
+                    "FROM information_schema.CHECK_CONSTRAINTS "
+                    "WHERE CONSTRAINT_SCHEMA = DATABASE()"
+                )
+            else:
+                sql = (
+                    "SELECT tc.TABLE_NAME, cc.CONSTRAINT_NAME, cc.CHECK_CLAUSE "
+                    "FROM information_schema.TABLE_CONSTRAINTS tc "
+                    "JOIN information_schema.CHECK_CONSTRAINTS cc "
+                    "ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA "
+                    "AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME "
+                    "WHERE tc.CONSTRAINT_TYPE = 'CHECK' AND tc.TABLE_SCHEMA = DATABASE()"
+                )
+            by_table: dict[str, list[Check]] = {}
+            for table_name, name, clause in ctx.sa_conn.exec_driver_sql(sql).all():
+                by_table.setdefault(str(table_name), []).append(Check(str(clause), name=str(name)))
+            cache["all"] = by_table
+        return list(cache["all"].get(table.name, []))
+
+    def canonical_conditions(
+        self, ctx: CompareContext, table: str, texts: list[str]
+    ) -> list[str | None] | None:
+        """The optimizer's print of each condition, as a column of a query on ``table``.
+
+        ``EXPLAIN`` leaves the statement as the server rewrote it in a note
+        (``SHOW WARNINGS``, code 1003), printed by the same code that prints
+        a stored CHECK clause: both sides go through it.  Nothing is created
+        or run, so a read-only user gets the same answer.
+        """
+        if not texts:
+            return []
+        whole = self._explain_note(ctx, table, texts)
+        if whole is not None:
+            return list(whole)
+        found: list[str | None] = []
+        for text in texts:
+            one = self._explain_note(ctx, table, [text])
+            found.append(one[0] if one else None)
+        return found
+
+    def _explain_note(self, ctx: CompareContext, table: str, texts: list[str]) -> list[str] | None:
+        connection: Any = ctx.connection
+        quote = connection.ops.quote_name
+        targets = ", ".join(f"({text}) AS `djm{i}`" for i, text in enumerate(texts))
+        explain = "EXPLAIN EXTENDED" if _is_mariadb(connection) else "EXPLAIN"
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f"{explain} SELECT {targets} FROM {quote(table)}")
+                cursor.fetchall()
+                cursor.execute("SHOW WARNINGS")
+                notes = [row[2] for row in cursor.fetchall() if int(row[1]) == 1003]
+        except DatabaseError:
+            return None
+        if len(notes) != 1:
+            return None
+        note = str(notes[0])
+        start = note.lower().find("select ")
+        if start < 0:
+            return None
+        body = note[start + len("select ") :]
+        # names come qualified: `schema`.`table`.`column`
+        body = re.sub(r"`(?:[^`]|``)*`\.`(?:[^`]|``)*`\.(?=`)", "", body)
+        found: list[str] = []
+        position = 0
+        for match in _MARKER.finditer(body):
+            if int(match.group(1)) != len(found):
+                return None
+            found.append(body[position : match.start()].strip())
+            position = match.end()
+        return found if len(found) == len(texts) else None

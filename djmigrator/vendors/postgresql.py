@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from django.db import DatabaseError, transaction
 
 from .base import Vendor
 
@@ -21,6 +23,8 @@ class PostgreSQLVendor(Vendor):
     # tell them apart.
     index_method = True
     reflects_in_bulk = True
+    # "Price" and price are two names
+    fold_quoted_identifiers = False
 
     #: NAMEDATALEN - 1: longer identifiers are truncated by the server.
     max_identifier_bytes = 63
@@ -64,3 +68,53 @@ class PostgreSQLVendor(Vendor):
                 "Django 4.1 (Django now creates identity columns); not drift"
             )
         return None
+
+    # -- checks -------------------------------------------------------------
+    def inline_check_names(
+        self, connection: BaseDatabaseWrapper, table: str, column: str
+    ) -> tuple[str, ...]:
+        return (self.stored_name(f"{table}_{column}_check"),)
+
+    def canonical_conditions(
+        self, ctx: CompareContext, table: str, texts: list[str]
+    ) -> list[str | None] | None:
+        """The planner's print of each condition, as a column of a query on ``table``.
+
+        ``EXPLAIN (VERBOSE)`` deparses its output columns with the same code
+        that prints a stored constraint, after the same parse analysis (casts
+        made explicit, names resolved): both sides go through it, so that what
+        Django wrote and what ``pg_get_constraintdef`` printed compare equal.
+        Nothing is created or run: a read-only user, a role without TEMP and
+        a hot standby get the same answer.  One statement for all of a
+        table's conditions; one per condition if the server rejects it (a
+        condition on a column the table lacks).
+        """
+        if not texts:
+            return []
+        whole = self._explain_outputs(ctx, table, texts)
+        if whole is not None:
+            return list(whole)
+        found: list[str | None] = []
+        for text in texts:
+            one = self._explain_outputs(ctx, table, [text])
+            found.append(one[0] if one else None)
+        return found
+
+    def _explain_outputs(
+        self, ctx: CompareContext, table: str, texts: list[str]
+    ) -> list[str] | None:
+        quote = ctx.connection.ops.quote_name
+        targets = ", ".join(f"({text})" for text in texts)
+        sql = f"EXPLAIN (VERBOSE, COSTS OFF, FORMAT JSON) SELECT {targets} FROM {quote(table)} t"
+        try:
+            with transaction.atomic(using=ctx.alias), ctx.connection.cursor() as cursor:
+                cursor.execute(sql)
+                (plan,) = cursor.fetchone()
+        except DatabaseError:
+            return None
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        outputs = plan[0]["Plan"].get("Output") or []
+        if len(outputs) != len(texts):
+            return None
+        return [str(o) for o in outputs]

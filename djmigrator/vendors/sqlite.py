@@ -114,6 +114,10 @@ class SQLiteVendor(Vendor):
     # Unique constraints are read from PRAGMA index_list (``live_uniques``),
     # not parsed out of the CREATE TABLE text.
     unread_reflection = (*UNREAD_REFLECTION, "unique_constraints")
+    # CHECKs live in the CREATE TABLE text exactly as Django wrote them (read
+    # back by SQLAlchemy's reflection); ALTER TABLE cannot add one.
+    stores_conditions_as_written = True
+    can_add_check = False
 
     def prepare_dialect(self, dialect: sa.Dialect) -> None:
         share_reflection(dialect)
