@@ -186,6 +186,10 @@ def test_read_only_session_gets_the_same_answer_postgresql(alias: str, fresh_app
     finally:
         run_sql(alias, "SET default_transaction_read_only = off")
     # the re-spelt one is the models' check; the other is extra
-    assert owner == read_only == [
-        ("extra_check", TABLE, None, ("price", "qty"), META_CHECK, "objects13", "Gadget", None),
-    ]
+    assert (
+        owner
+        == read_only
+        == [
+            ("extra_check", TABLE, None, ("price", "qty"), META_CHECK, "objects13", "Gadget", None),
+        ]
+    )
