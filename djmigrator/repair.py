@@ -14,6 +14,9 @@ from django.apps import apps as global_apps
 from django.db import connections
 
 from .comparator import compare_alias
+from .connection import first_line
+from .errors import DjmigratorError
+from .failures import translate
 from .report import Action, AliasReport, Discrepancy
 
 REPAIRABLE = (
@@ -48,14 +51,90 @@ def repair(
     connection = connections[alias]
     models = _models_by_table()
     actions: list[Action] = []
-    with connection.schema_editor(collect_sql=dry_run, atomic=True) as editor:
-        for d in todo:
-            sql_before = len(editor.collected_sql) if dry_run else 0
-            done = _repair_one(editor, connection, models, d)
-            if done:
-                sql = editor.collected_sql[sql_before:] if dry_run else [done]
-                actions.append(Action("repair", d.app_label, None, d.message, sql=tuple(sql)))
+    current: list[Discrepancy] = []  # what is being restored, for the error
+    kept: list[Discrepancy] = []  # restored for good (one at a time, below)
+    # where DDL is transactional (and for a dry run) one transaction for all:
+    # a failure leaves nothing of the repair; elsewhere one at a time, so that
+    # a failure leaves exactly the repairs before it done
+    together = dry_run or connection.features.can_rollback_ddl
+    try:
+        if together:
+            with connection.schema_editor(collect_sql=dry_run, atomic=True) as editor:
+                for d in todo:
+                    current[:] = [d]
+                    _repair_into(editor, connection, models, d, dry_run, actions)
+                current[:] = [d for d in todo if d.kind == "missing_table"]  # deferred SQL
+        else:
+            for d in todo:
+                current[:] = [d]
+                with connection.schema_editor(atomic=False) as editor:
+                    _repair_into(editor, connection, models, d, dry_run, actions)
+                kept.append(d)
+    except Exception as exc:  # the database refused a repair (duplicate rows, ...)
+        known = translate(exc, alias, _kept(kept).rstrip(". "))  # e.g. a lost connection
+        if known is not None:
+            raise known from exc
+        raise DjmigratorError(_failure(connection, current, exc, kept)) from exc
     return actions, report if dry_run else None
+
+
+def _repair_into(
+    editor: Any,
+    connection: Any,
+    models: dict[str, Any],
+    d: Discrepancy,
+    dry_run: bool,
+    actions: list[Action],
+) -> None:
+    sql_before = len(editor.collected_sql) if dry_run else 0
+    done = _repair_one(editor, connection, models, d)
+    if done:
+        sql = editor.collected_sql[sql_before:] if dry_run else [done]
+        actions.append(Action("repair", d.app_label, None, d.message, sql=tuple(sql)))
+
+
+def _failure(
+    connection: Any, failed: list[Discrepancy], exc: Exception, kept: list[Discrepancy]
+) -> str:
+    """One line: what could not be restored, why, what stays, what to do."""
+    what = " and ".join(_what(d) for d in failed) or "what the models lack"
+    stays = _kept(kept) or "Nothing of the repair was changed. "
+    return (
+        f"Restoring {what} on database '{connection.alias}' failed: {_reason(exc)}. {stays}"
+        "Fix what the error names (e.g. duplicate or orphan rows), or make the model say what "
+        "the database has, then run smart_makemigrations again."
+    )
+
+
+def _kept(kept: list[Discrepancy]) -> str:
+    return (
+        "Restored before it, and kept: " + "; ".join(_what(d) for d in kept) + ". " if kept else ""
+    )
+
+
+def _reason(exc: BaseException) -> str:
+    """The database's words: MySQL's message without its code, PostgreSQL's detail."""
+    cause = exc.__cause__ or exc
+    args: tuple[Any, ...] = getattr(cause, "args", ())
+    if len(args) == 2 and isinstance(args[0], int) and isinstance(args[1], str):
+        return args[1].strip().rstrip(".")
+    reason = first_line(exc)
+    detail = getattr(getattr(cause, "diag", None), "message_detail", None)
+    if detail and str(detail).strip():
+        reason += f" ({str(detail).strip().splitlines()[0].rstrip('.')})"
+    return reason
+
+
+def _what(d: Discrepancy) -> str:
+    columns = f" ({', '.join(d.columns)})" if d.columns else ""
+    if d.kind == "missing_table":
+        return f"table {d.table}"
+    if d.kind == "missing_column":
+        return f"column {d.table}.{d.column}"
+    thing = d.kind.removeprefix("missing_").replace("_", " ")
+    if thing == "unique":
+        thing = "unique constraint"
+    return f"{thing}{f' {d.name}' if d.name else ''} on {d.table}{columns}"
 
 
 def _repair_one(editor: Any, connection: Any, models: dict[str, Any], d: Discrepancy) -> str:
