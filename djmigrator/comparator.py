@@ -21,7 +21,7 @@ from .metadata import build_expected
 from .parallel import fork_safe, run_shares, worker_count
 from .reflection import shared_reflection
 from .report import AliasReport, Discrepancy
-from .tenants import quote_ident, schema_scope, split_qualified, tables_in_schema
+from .tenants import current_schema, quote_ident, schema_scope, split_qualified, tables_in_schema
 from .vendors import get_vendor
 
 #: Tables Django itself keeps, and djmigrator's own (progress.py); never compared.
@@ -66,8 +66,13 @@ def compare_alias(
         "app_labels": app_labels,
         "standalone": standalone,
     }
+    if schema is None:
+        schema = current_schema()  # a per-schema sync's own comparisons
     if schema is not None:
-        with schema_scope(connection, schema):
+        scope: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
+        if current_schema() != schema:
+            scope = schema_scope(connection, schema)
+        with scope:
             report, _ = _compare(
                 alias,
                 tables=tables,

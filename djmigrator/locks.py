@@ -20,6 +20,7 @@ from django.db import connections
 
 from . import conf
 from .errors import DjmigratorError
+from .tenants import current_schema
 
 LOCK_NAME = "djmigrator.sync"
 
@@ -37,7 +38,10 @@ def sync_lock(alias: str) -> Iterator[None]:
         f"(waited {timeout:g}s); try again when it has finished."
     )
     if conn.vendor == "postgresql":
-        key = _pg_key(f"{LOCK_NAME}:{conn.settings_dict['NAME']}")
+        # one lock per schema in a per-schema sync (``schemasync``)
+        schema = current_schema()
+        where = conn.settings_dict["NAME"] + (f":{schema}" if schema is not None else "")
+        key = _pg_key(f"{LOCK_NAME}:{where}")
         deadline = time.monotonic() + timeout
         with conn.cursor() as cursor:
             while True:

@@ -34,6 +34,7 @@ from .newmigrations import (
 from .plan import APPLY, FAKE, PARTIAL, REFUSE, Decision, OpStep, decide, op_steps, resume
 from .repair import repair
 from .report import Action, AliasReport, Report
+from .schemasync import sync_schemas
 
 
 def sync(
@@ -44,11 +45,14 @@ def sync(
     dry_run: bool = False,
     interactive: bool = False,
     verbosity: int = 1,
+    schemas: Sequence[str] | None = None,
 ) -> Report:
     """Bring the database(s) in line with the models; see the SPEC's "Sync".
 
     With ``dry_run`` nothing is written: the report's actions say what a sync
-    would do, with the SQL of each step.
+    would do, with the SQL of each step.  ``schemas`` (PostgreSQL) and
+    django-tenants: each selected schema is synced on its own
+    (``schemasync``), one entry of the report each.
     """
     # With no terminal to answer on, makemigrations' questions become an exit-2
     # error naming the field (as with --noinput), not an EOFError traceback.
@@ -87,24 +91,33 @@ def sync(
         if not dry_run:
             writer = Writer(write, {(a.app_label, a.migration) for a in written})
 
-    def one(alias: str) -> AliasReport:
-        return _sync_alias(
-            alias,
-            labels,
-            dry_run=dry_run,
-            verbosity=verbosity,
-            # the files are written once: listed under the first alias only
-            written=written if primaries and alias == primaries[0] else [],
-            in_memory=new_migrations if dry_run or writer else None,
-            writer=writer,
-            lists_writes=bool(primaries) and alias == primaries[0],
-        )
+    patterns = list(schemas) if schemas else None
 
-    by_alias: dict[str, AliasReport] = {}
+    def one(alias: str) -> tuple[AliasReport, ...]:
+        def run(first: bool) -> AliasReport:
+            # the files are written once: listed under the first alias
+            # (and its first schema) only
+            listed = first and bool(primaries) and alias == primaries[0]
+            return _sync_alias(
+                alias,
+                labels,
+                dry_run=dry_run,
+                verbosity=verbosity,
+                written=written if listed else [],
+                in_memory=new_migrations if dry_run or writer else None,
+                writer=writer,
+                lists_writes=listed,
+            )
+
+        return sync_schemas(alias, patterns, run, dry_run=dry_run)
+
+    by_alias: dict[str, list[AliasReport]] = {}
     try:
         if primaries:
-            by_alias.update(zip(primaries, _run_per_alias(primaries, one), strict=True))
-        by_alias.update({a: one(a) for a in mirrors})
+            for report in _run_per_alias(primaries, one):
+                by_alias.setdefault(report.alias, []).append(report)
+        for alias in mirrors:
+            by_alias[alias] = list(one(alias))
         if writer is not None and primaries:
             writer()  # no migration needed applying: the files are still written
     except Exception as exc:
@@ -115,7 +128,7 @@ def sync(
                 f"{str(exc).rstrip('.')}. These new migration files stay: {', '.join(kept)}."
             ) from exc
         raise
-    return Report(databases=tuple(by_alias[a] for a in aliases))
+    return Report(databases=tuple(r for a in aliases for r in by_alias[a]))
 
 
 def _is_mirror(alias: str) -> bool:

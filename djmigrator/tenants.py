@@ -28,6 +28,7 @@ import fnmatch
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -40,6 +41,15 @@ SYSTEM_SCHEMA = re.compile(r"^(pg_.*|information_schema)$")
 
 #: Schemas whose digests one query computes (bounds the memory of a fleet).
 DIGEST_BATCH = 1000
+
+#: The schema ``schema_scope`` has made current in this thread, if any.
+_CURRENT: ContextVar[str | None] = ContextVar("djmigrator_schema", default=None)
+
+
+def current_schema() -> str | None:
+    """The schema a per-schema sync (or comparison) is working in now."""
+    return _CURRENT.get()
+
 
 _QUALIFIED = re.compile(r'^"([^"]+)"\."([^"]+)"$')
 
@@ -140,6 +150,16 @@ def select_schemas(
 @contextmanager
 def schema_scope(connection: BaseDatabaseWrapper, schema: str) -> Iterator[None]:
     """``search_path`` = ``schema``, then the alias's own path, for the block."""
+    token = _CURRENT.set(schema)
+    try:
+        with _search_path(connection, schema):
+            yield
+    finally:
+        _CURRENT.reset(token)
+
+
+@contextmanager
+def _search_path(connection: BaseDatabaseWrapper, schema: str) -> Iterator[None]:
     if uses_django_tenants(connection):
         previous = connection.tenant  # type: ignore[attr-defined]
         include_public = connection.include_public_schema  # type: ignore[attr-defined]
@@ -164,6 +184,40 @@ def schema_scope(connection: BaseDatabaseWrapper, schema: str) -> Iterator[None]
         if not connection.needs_rollback and connection.connection is not None:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT set_config('search_path', %s, false)", [own])
+
+
+@contextmanager
+def own_migration_records(
+    connection: BaseDatabaseWrapper, schema: str, *, create: bool
+) -> Iterator[None]:
+    """Inside ``schema_scope``: make sure ``schema`` has its own ``django_migrations``.
+
+    As django-tenants' ``migrate_schemas`` does: the table is looked for (and
+    created) with only ``schema`` on the path, so that another schema's table
+    further along the path is never taken for it.
+    """
+    from django.db.migrations.recorder import MigrationRecorder
+
+    if create:
+        if uses_django_tenants(connection):
+            connection.set_schema(schema, include_public=False)  # type: ignore[attr-defined]
+            try:
+                MigrationRecorder(connection).ensure_schema()
+            finally:
+                connection.set_schema(schema)  # type: ignore[attr-defined]
+                with connection.cursor():
+                    pass
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT current_setting('search_path')")
+                path = str(cursor.fetchone()[0])
+                cursor.execute("SELECT set_config('search_path', %s, false)", [quote_ident(schema)])
+            try:
+                MigrationRecorder(connection).ensure_schema()
+            finally:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT set_config('search_path', %s, false)", [path])
+    yield
 
 
 def tables_in_schema(connection: BaseDatabaseWrapper, schema: str) -> set[str]:

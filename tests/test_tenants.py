@@ -8,6 +8,7 @@ listed and unreachable fails them (the database cannot be created).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from concurrent.futures import Future
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from .synctools import _DROPS, VENDORS, dropped_databases_fixture  # noqa: F401
-from .tenants_project import TenantProject, kinds
+from .tenants_project import SHOP_MODELS, TenantProject, kinds
 
 pytestmark = pytest.mark.skipif("postgresql" not in VENDORS, reason="PostgreSQL not listed")
 
@@ -80,3 +81,84 @@ def test_text_summary(tenants: TenantProject) -> None:
     assert lines[1] == "Schema drift on 'default' (postgresql), schema acme: 1 difference"
     quiet = tenants.manage("smart_makemigrations", "--check", "-v", "0")
     assert (quiet.code, quiet.out) == (1, "")
+
+
+def history(proj: TenantProject, schema: str) -> list[str]:
+    return [
+        r[0]
+        for r in proj.rows(
+            f"SELECT name FROM {schema}.django_migrations WHERE app = 'shop' ORDER BY id"
+        )
+    ]
+
+
+def columns(proj: TenantProject, schema: str, table: str) -> list[str]:
+    return [
+        r[0]
+        for r in proj.rows(
+            "SELECT column_name FROM information_schema.columns "
+            f"WHERE table_schema = '{schema}' AND table_name = '{table}' ORDER BY ordinal_position"
+        )
+    ]
+
+
+def test_sync_per_schema(tenants: TenantProject) -> None:
+    tenants.models(
+        "shop",
+        SHOP_MODELS.replace(
+            "    note = models.CharField(max_length=20, null=True)\n",
+            "    note = models.CharField(max_length=20, null=True)\n"
+            "    color = models.CharField(max_length=10, null=True)\n",
+        ),
+    )
+    # globex got the column by hand already: its migration is faked there
+    tenants.execute("ALTER TABLE globex.shop_item ADD COLUMN color varchar(10) NULL")
+    synced = tenants.sync()
+    assert synced.code == 0, str(synced)
+    entries = {d["schema"]: d for d in json.loads(synced.out)["databases"]}
+    assert list(entries) == ["public", "acme", "globex", "initech"]
+    done = {
+        s: [(a["action"], a["migration"]) for a in e["actions"] if a["app_label"] == "shop"]
+        for s, e in entries.items()
+    }
+    assert done["public"][0] == ("makemigrations", "0002_item_color")
+    assert done["acme"] == [("apply", "0002_item_color")]
+    assert done["globex"] == [("fake", "0002_item_color")]
+    assert done["initech"] == [("apply", "0002_item_color")]
+    for schema in ("acme", "globex", "initech"):
+        assert history(tenants, schema) == ["0001_initial", "0002_item_color"], schema
+        assert "color" in columns(tenants, schema, "shop_item"), schema
+    assert columns(tenants, "public", "shop_item") == []  # never touched
+
+    # a sync of one tenant only (a run that stops half-way) ...
+    tenants.models(
+        "shop",
+        SHOP_MODELS.replace(
+            "    note = models.CharField(max_length=20, null=True)\n",
+            "    note = models.CharField(max_length=20, null=True)\n"
+            "    color = models.CharField(max_length=10, null=True)\n"
+            "    size = models.IntegerField(null=True)\n",
+        ),
+    )
+    part = tenants.sync("--schema", "acme")
+    assert part.code == 0, str(part)
+    assert [d["schema"] for d in json.loads(part.out)["databases"]] == ["acme"]
+    assert history(tenants, "acme")[-1] == "0003_item_size"
+    assert history(tenants, "globex")[-1] == "0002_item_color"
+    code, found, _ = tenants.check()
+    assert code == 1
+    assert {s: kinds(e) for s, e in found.items()} == {
+        "public": [],
+        "acme": [],
+        "globex": [("missing_column", "shop_item", ("size",))],
+        "initech": [("missing_column", "shop_item", ("size",))],
+    }
+    # ... is finished by the next
+    rest = tenants.sync()
+    assert rest.code == 0, str(rest)
+    entries = {d["schema"]: d for d in json.loads(rest.out)["databases"]}
+    assert [a["migration"] for a in entries["acme"]["actions"]] == []
+    assert [(a["action"], a["migration"]) for a in entries["globex"]["actions"]] == [
+        ("apply", "0003_item_size")
+    ]
+    assert tenants.check()[0] == 0
