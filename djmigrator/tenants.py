@@ -240,77 +240,71 @@ def schema_exists(connection: BaseDatabaseWrapper, schema: str) -> bool:
 
 # Every value is written with quote_nullable, so no two different sets of
 # facts make the same text.  References into the schema itself are written
-# as '=', references elsewhere with the other schema's name.
+# as '=', references elsewhere with the other schema's name.  Indexes and
+# constraints are digested whole (their pg_catalog rows as JSON, less the
+# object ids of the row itself, its table and its schema): columns appear as
+# attribute numbers, which the columns' own lines pin to names, expressions
+# as the server's node trees, whose object ids (a type, a function, a
+# sequence of the schema's own) differ between schemas wherever they name
+# different objects.
 _Q = "quote_nullable"
+#: a node tree without the positions of its nodes in the statement's text
+#: (where the DDL happened to stand in a script: no fact about the schema)
+_LOC = "' :location -?[0-9]+'"
 DIGEST_SQL = f"""
 WITH ns AS (
     SELECT oid, nspname FROM pg_catalog.pg_namespace WHERE nspname = ANY(%s)
-), rel AS (
-    SELECT c.oid, c.relnamespace AS ns, c.relname, c.relkind
+), rel AS NOT MATERIALIZED (
+    SELECT c.oid, c.relnamespace AS ns, c.relname, c.relkind, c.relpersistence,
+        c.reloptions, c.relispartition, c.relrowsecurity
     FROM pg_catalog.pg_class c
     WHERE c.relnamespace IN (SELECT oid FROM ns)
       AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
 ), line AS (
     SELECT r.ns, concat_ws('|', 'R', {_Q}(r.relname), {_Q}(r.relkind::text),
-        {_Q}(c.relpersistence::text), {_Q}(c.reloptions::text),
-        {_Q}(c.relispartition::text), {_Q}(c.relrowsecurity::text),
-        {_Q}(pg_catalog.obj_description(r.oid, 'pg_class'))) AS text
-    FROM rel r JOIN pg_catalog.pg_class c ON c.oid = r.oid
+        {_Q}(r.relpersistence::text), {_Q}(r.reloptions::text),
+        {_Q}(r.relispartition::text), {_Q}(r.relrowsecurity::text),
+        {_Q}(ds.description)) AS text
+    FROM rel r
+    LEFT JOIN pg_catalog.pg_description ds ON ds.objoid = r.oid
+        AND ds.classoid = 'pg_catalog.pg_class'::regclass AND ds.objsubid = 0
     UNION ALL
     SELECT r.ns, concat_ws('|', 'C', {_Q}(r.relname), {_Q}(a.attnum::text),
         {_Q}(a.attname), {_Q}(pg_catalog.format_type(a.atttypid, a.atttypmod)),
         {_Q}(a.attnotnull::text), {_Q}(a.attidentity::text), {_Q}(a.attgenerated::text),
-        {_Q}(pg_catalog.pg_get_expr(d.adbin, d.adrelid)),
+        {_Q}(regexp_replace(d.adbin::text, {_LOC}, '', 'g')),
         {_Q}(CASE WHEN co.oid IS NULL THEN NULL
              WHEN co.collnamespace = r.ns THEN '=' || co.collname
              ELSE con.nspname || '.' || co.collname END),
-        {_Q}(pg_catalog.col_description(r.oid, a.attnum)),
-        {_Q}(a.attndims::text), {_Q}(a.attstorage::text)) AS text
+        {_Q}(ds.description), {_Q}(a.attndims::text), {_Q}(a.attstorage::text)) AS text
     FROM rel r
     JOIN pg_catalog.pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
     LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = r.oid AND d.adnum = a.attnum
     LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
     LEFT JOIN pg_catalog.pg_namespace con ON con.oid = co.collnamespace
+    LEFT JOIN pg_catalog.pg_description ds ON ds.objoid = r.oid
+        AND ds.classoid = 'pg_catalog.pg_class'::regclass AND ds.objsubid = a.attnum
     UNION ALL
     SELECT r.ns, concat_ws('|', 'I', {_Q}(r.relname), {_Q}(ic.relname), {_Q}(am.amname),
-        {_Q}(i.indisunique::text), {_Q}(i.indisprimary::text), {_Q}(i.indisexclusion::text),
-        {_Q}(i.indimmediate::text), {_Q}(i.indisvalid::text), {_Q}(i.indnkeyatts::text),
-        {_Q}((SELECT array_agg(pg_catalog.pg_get_indexdef(i.indexrelid, k, true) ORDER BY k)
-              FROM generate_series(1, i.indnatts) k)::text),
-        {_Q}(i.indoption::text), {_Q}(i.indcollation::text),
-        {_Q}((SELECT array_agg(CASE WHEN oc.opcnamespace = r.ns THEN '=' || oc.opcname
-                               ELSE ocn.nspname || '.' || oc.opcname END ORDER BY k.ord)
-              FROM unnest(i.indclass) WITH ORDINALITY k(opc, ord)
-              JOIN pg_catalog.pg_opclass oc ON oc.oid = k.opc
-              JOIN pg_catalog.pg_namespace ocn ON ocn.oid = oc.opcnamespace)::text),
-        {_Q}(pg_catalog.pg_get_expr(i.indpred, i.indrelid, true)),
+        {_Q}(regexp_replace((to_jsonb(i) - 'indexrelid' - 'indrelid')::text, {_LOC}, '', 'g')),
         {_Q}(ic.reloptions::text)) AS text
     FROM rel r
     JOIN pg_catalog.pg_index i ON i.indrelid = r.oid
     JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
     JOIN pg_catalog.pg_am am ON am.oid = ic.relam
     UNION ALL
-    SELECT r.ns, concat_ws('|', 'K', {_Q}(r.relname), {_Q}(k.conname), {_Q}(k.contype::text),
-        {_Q}(k.condeferrable::text), {_Q}(k.condeferred::text), {_Q}(k.convalidated::text),
-        {_Q}((SELECT array_agg(a.attname ORDER BY u.ord)
-              FROM unnest(k.conkey) WITH ORDINALITY u(n, ord)
-              JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n)::text),
-        {_Q}(CASE WHEN k.contype = 'f' THEN NULL
-             ELSE pg_catalog.pg_get_constraintdef(k.oid, true) END),
+    SELECT r.ns, concat_ws('|', 'K', {_Q}(r.relname),
+        {_Q}(regexp_replace((to_jsonb(k) - 'oid' - 'conrelid' - 'connamespace' - 'conindid'
+              - 'confrelid' - 'conparentid' - 'contypid')::text, {_LOC}, '', 'g')),
         {_Q}(CASE WHEN fc.oid IS NULL THEN NULL
              WHEN fc.relnamespace = r.ns THEN '=' || fc.relname
-             ELSE fn.nspname || '.' || fc.relname END),
-        {_Q}((SELECT array_agg(a.attname ORDER BY u.ord)
-              FROM unnest(k.confkey) WITH ORDINALITY u(n, ord)
-              JOIN pg_catalog.pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.n)::text),
-        {_Q}(k.confupdtype::text), {_Q}(k.confdeltype::text), {_Q}(k.confmatchtype::text),
-        {_Q}(k.conislocal::text), {_Q}(k.connoinherit::text)) AS text
+             ELSE fn.nspname || '.' || fc.relname END)) AS text
     FROM rel r
     JOIN pg_catalog.pg_constraint k ON k.conrelid = r.oid
     LEFT JOIN pg_catalog.pg_class fc ON fc.oid = k.confrelid
     LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
 )
-SELECT ns.nspname, md5(coalesce(string_agg(line.text, E'\\n' ORDER BY line.text), ''))
+SELECT ns.nspname, md5(coalesce(string_agg(line.text, E'\\n' ORDER BY line.text COLLATE "C"), ''))
 FROM ns LEFT JOIN line ON line.ns = ns.oid
 GROUP BY ns.nspname
 """
