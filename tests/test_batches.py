@@ -85,8 +85,10 @@ def test_only_a_check_manages_the_collector(
     """A sync's comparisons leave the collector to its schedule (``gcpause``)."""
     import gc
 
+    from djmigrator import gcpause
     from djmigrator.gcpause import older_objects_frozen
 
+    monkeypatch.setattr(gcpause, "active", True)  # on every Python (bench/gcpause.py)
     fresh_app("drift")
     calls: list[str] = []
     for name in ("freeze", "disable"):

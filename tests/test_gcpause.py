@@ -3,17 +3,40 @@
 from __future__ import annotations
 
 import gc
+import sys
 import weakref
 from collections.abc import Iterator
 
 import pytest
 
+from djmigrator import gcpause
 from djmigrator.gcpause import older_objects_frozen, one_batch
+
+#: before any test switches it
+ACTIVE_BY_DEFAULT = gcpause.active
 
 
 class Node:
     def __init__(self) -> None:
         self.me = self  # a reference cycle: only the collector frees it
+
+
+@pytest.fixture(autouse=True)
+def tricks_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The mechanism, tested on every Python (``bench/gcpause.py`` decides where it is on)."""
+    monkeypatch.setattr(gcpause, "active", True)
+
+
+def test_used_where_the_benchmark_says_it_pays() -> None:
+    assert ACTIVE_BY_DEFAULT is (sys.version_info < (3, 13))
+
+
+def test_off_it_does_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gcpause, "active", False)
+    before = gc.get_freeze_count()
+    with older_objects_frozen(), one_batch():
+        assert gc.get_freeze_count() == before
+        assert gc.isenabled()
 
 
 @pytest.fixture
