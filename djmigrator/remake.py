@@ -19,7 +19,9 @@ Other Kinds Of Table Schema Changes"), keeping everything that was there:
 4. the old table is dropped and the new one renamed (Django's steps);
 5. the indexes the old table had and the rebuild did not make again (hand-made
    ones; not those of the model the operation removes) and all its triggers
-   (Django makes none) are created again from their own SQL;
+   (Django makes none) are created again from their own SQL; so are the views
+   that name the table (and other tables' triggers that do), dropped before the
+   rebuild because SQLite checks them when the new table is renamed;
 6. Django's schema editor checks the foreign keys when it closes.
 """
 
@@ -53,6 +55,10 @@ class _Live:
     objects: list[tuple[str, str, str]] = field(default_factory=list)
     #: names the rebuild itself created (Django's own indexes)
     created: set[str] = field(default_factory=set)
+    #: (kind, name, sql) of the views (and their triggers) and the other tables'
+    #: triggers that name the table: SQLite checks them when the new table is
+    #: renamed, so they are dropped first and created again after
+    dependents: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @contextmanager
@@ -107,13 +113,15 @@ class _KeepingMixin:
         if live is None:
             parent._remake_table(model, create_field, delete_field, alter_fields)
             return
+        for kind, name, _ in reversed(live.dependents):
+            parent.execute(f"DROP {kind.upper()} IF EXISTS {_quote(name)}", None)
         outer, self._keeping = self._keeping, live
         try:
             parent._remake_table(model, create_field, delete_field, alter_fields)
         finally:
             self._keeping = outer
         django_made = _django_index_names(self, model)
-        for kind, name, sql in live.objects:
+        for kind, name, sql in [*live.objects, *live.dependents]:
             if name in live.created or (kind == "index" and name in django_made):
                 continue  # made again by the rebuild, or removed by the operation
             try:
@@ -156,6 +164,11 @@ def _read_live(editor: Any, model: Any) -> _Live | None:
             return None
         cursor.execute(f"PRAGMA table_xinfo({_quote(table)})")
         columns = [(str(r[1]), str(r[2] or ""), r[3], r[4], int(r[6])) for r in cursor.fetchall()]
+        cursor.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master "
+            "WHERE type IN ('view', 'trigger') AND sql IS NOT NULL ORDER BY rowid"
+        )
+        others = [(str(t), str(n), str(o), str(s)) for t, n, o, s in cursor.fetchall()]
     known = {f.column.casefold() for f in model._meta.local_concrete_fields if f.column}
     written = _column_definitions(create)
     live = _Live(table)
@@ -178,9 +191,34 @@ def _read_live(editor: Any, model: Any) -> _Live | None:
         if hidden == 0:
             live.copied.append(name)
     live.objects = [(t, n, s) for t, n, s in rows if t in ("index", "trigger")]
-    if not live.definitions and not live.objects:
+    live.dependents = _dependents(table, others)
+    if not live.definitions and not live.objects and not live.dependents:
         return None
     return live
+
+
+def _dependents(table: str, others: list[tuple[str, str, str, str]]) -> list[tuple[str, str, str]]:
+    """The views naming ``table`` (or such a view), their triggers, and the other
+    tables' triggers naming them, in the order they were created."""
+    names = {table.casefold()}
+    chosen: set[str] = set()
+    grown = True
+    while grown:
+        grown = False
+        for kind, name, on, sql in others:
+            if name in chosen or (kind == "trigger" and on.casefold() == table.casefold()):
+                continue  # a trigger of the table itself is one of its objects
+            if on.casefold() in names - {table.casefold()} or any(_names(sql, n) for n in names):
+                chosen.add(name)
+                if kind == "view":
+                    names.add(name.casefold())
+                grown = True
+    return [(kind, name, sql) for kind, name, _, sql in others if name in chosen]
+
+
+def _names(sql: str, name: str) -> bool:
+    """Whether ``sql`` mentions the identifier ``name`` (quoted or not)."""
+    return bool(re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", sql, re.IGNORECASE))
 
 
 def _with_kept_columns(sql: str, params: Any, live: _Live) -> str:

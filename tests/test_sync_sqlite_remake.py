@@ -1,9 +1,10 @@
 # ruff: noqa: E501  (the migrations below are written as makemigrations writes them)
 """On SQLite, Django rebuilds a whole table for many operations (an AlterField,
 a RemoveField of an indexed column, an AddField of a NOT NULL column); on its
-own the rebuilt table has only the columns and indexes the migrations know.
-During a sync the rebuild keeps everything that was there: a column made by
-hand with its values, a hand-made index and a trigger (remake.py).  PostgreSQL
+own the rebuilt table has only the columns and indexes the migrations know
+(and a view on the table makes the rebuild fail).  During a sync the rebuild
+keeps everything that was there: a column made by hand with its values, a
+hand-made index, a trigger and a view (remake.py).  PostgreSQL
 and MariaDB alter the table in place: the same syncs complete as well.  The
 hand-made things stay extras, reported (exit 1)."""
 
@@ -76,6 +77,8 @@ def _by_hand(project: Project) -> None:
         "ALTER TABLE shop_item ADD COLUMN legacy varchar(30) NULL",
         f"UPDATE shop_item SET legacy = {keep}",
         "CREATE INDEX shop_item_legacy_idx ON shop_item (legacy)",
+        # SQLite checks views when the rebuilt table is renamed
+        "CREATE VIEW shop_item_legacy AS SELECT id, legacy FROM shop_item",
     )
 
 
@@ -92,6 +95,9 @@ def _assert_kept(project: Project, rows: list[tuple[object, ...]]) -> None:
     """The hand-made column keeps its values, its index stays, the trigger fires."""
     assert project.rows("SELECT id, code, size, legacy FROM shop_item ORDER BY id") == rows
     assert ("legacy",) in project.index_columns("shop_item")
+    assert project.rows("SELECT id, legacy FROM shop_item_legacy ORDER BY id") == [
+        (id_, legacy) for id_, _, _, legacy in rows
+    ]
     assert project.rows("SELECT item_id FROM shop_log ORDER BY item_id") == [(1,), (2,)]
     tag = ", tag" if "tag" in project.columns("shop_item") else ""
     project.execute(
@@ -169,6 +175,8 @@ def test_dry_run_shows_the_rebuild_that_keeps_them(project: Project) -> None:
     assert '"tag", "legacy") SELECT ' in sql or '"size", "legacy") SELECT ' in sql, sql
     assert "CREATE INDEX shop_item_legacy_idx ON shop_item (legacy)" in sql, sql
     assert "CREATE TRIGGER shop_item_log AFTER INSERT ON shop_item" in sql, sql
+    assert 'DROP VIEW IF EXISTS "shop_item_legacy"' in sql, sql
+    assert "CREATE VIEW shop_item_legacy AS SELECT id, legacy FROM shop_item" in sql, sql
 
 
 def test_declared_in_the_model_the_column_survives_the_rebuild(project: Project) -> None:
