@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
-from .report import AliasReport, Report
+from .report import Action, AliasReport, Report
 
 Style = Any  # django.core.management.color.Style
 
@@ -15,6 +16,7 @@ def render_text(report: Report, style: Style, verbosity: int = 1, mode: str = "c
     lines: list[str] = []
     if verbosity < 1:
         return lines
+    report = escaped(report)  # a name never writes a control character raw
     fleets = _fleets(report)
     for db in report.databases:
         fleet = fleets.get(db.alias)
@@ -65,7 +67,7 @@ def _render_alias(db: AliasReport, style: Style, verbosity: int, mode: str) -> l
         for action in db.actions:
             lines.append(_render_action(action, style, verbosity))
             if verbosity >= 2 or mode == "dry-run":
-                lines.extend(f"      {sql}" for sql in action.sql)
+                lines.extend(f"      {part}" for sql in action.sql for part in sql.split("\n"))
     if db.in_sync:
         lines.append(style.SUCCESS(f"No schema drift on {where}."))
     else:
@@ -100,3 +102,40 @@ def _render_action(action: Any, style: Style, verbosity: int) -> str:
     if action.detail:
         text += f": {action.detail}"
     return verb(text) if action.action in ("fake", "apply") else text
+
+
+#: Control characters (C0, DEL, C1, Unicode line breaks) -> Python's escapes.
+_NAMED = {0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r"}
+_ESCAPES = {c: _NAMED.get(c, f"\\x{c:02x}") for c in (*range(0x20), *range(0x7F, 0xA0))} | {
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+#: The same, keeping tabs and line feeds (multi-line SQL is printed line by line).
+_ESCAPES_SQL = {c: e for c, e in _ESCAPES.items() if c not in (0x09, 0x0A)}
+
+T = TypeVar("T")
+
+
+def escape(text: str) -> str:
+    """``text`` with control characters as ``\\n``, ``\\x1b``, ...: a table or
+    column name made by hand can neither forge a report line nor drive the
+    terminal."""
+    return text.translate(_ESCAPES)
+
+
+def escaped(value: T) -> T:
+    """A copy of a report (or any part of it) with every text ``escape``\\ d;
+    an action's SQL keeps its line feeds."""
+    if isinstance(value, str):
+        return escape(value)  # type: ignore[return-value]
+    if isinstance(value, tuple):
+        return tuple(escaped(v) for v in value)  # type: ignore[return-value]
+    if isinstance(value, Action):
+        sql = tuple(s.translate(_ESCAPES_SQL) for s in value.sql)
+        changes = {f.name: escaped(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return dataclasses.replace(value, **{**changes, "sql": sql})  # type: ignore[return-value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = dataclasses.fields(value)
+        changes = {f.name: escaped(getattr(value, f.name)) for f in fields if f.init}
+        return dataclasses.replace(value, **changes)  # type: ignore[return-value]
+    return value
