@@ -142,6 +142,10 @@ def _compare(
     def ignored(name: str) -> bool:
         return any(fnmatch.fnmatchcase(name, pattern) for pattern in ignore_patterns)
 
+    if tables is not None:
+        # Django's names, and the names the server stores for them (PostgreSQL
+        # truncates identifiers at 63 bytes): a caller may give either
+        tables = {*tables, *(vendor.stored_name(t) for t in tables)}
     expected = build_expected(
         connection,
         registry,

@@ -20,6 +20,7 @@ from django.db.migrations.state import ProjectState
 
 from .comparator import compare_alias
 from .report import AliasReport
+from .vendors import get_vendor
 
 APPLY, FAKE, PARTIAL, REFUSE, SKIP = "apply", "fake", "partial", "refuse", "skip"
 
@@ -152,20 +153,21 @@ def _name_keys(
     if not watched:
         return set(), set()
     connection = connections[alias]
+    stored = get_vendor(connection.vendor).stored_name  # the server's name (63 bytes on PG)
     unknown = {t for t, _ in watched} - set(db_names)
     if unknown:
         present_tables = set(connection.introspection.table_names())
         with connection.cursor() as cursor:
             for table in unknown:
-                if table not in present_tables:
+                if stored(table) not in present_tables:
                     db_names[table] = set()
                     continue
-                wanted = {n for t, n in watched if t == table}
-                names = _index_names(connection, cursor, table)
+                wanted = {stored(n) for t, n in watched if t == table}
+                names = _index_names(connection, cursor, stored(table))
                 if not wanted <= names:  # a constraint name: ask Django for all of them
-                    names = set(connection.introspection.get_constraints(cursor, table))
+                    names = set(connection.introspection.get_constraints(cursor, stored(table)))
                 db_names[table] = names
-    in_db = {(t, n) for t, n in watched if n in db_names[t]}
+    in_db = {(t, n) for t, n in watched if stored(n) in db_names[t]}
 
     def keys(declared: set[tuple[str, str]]) -> set[Any]:
         return {

@@ -8,6 +8,7 @@ so the DDL is exactly what ``migrate`` would have run.  Nothing is dropped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps as global_apps
@@ -18,6 +19,7 @@ from .connection import first_line
 from .errors import DjmigratorError
 from .failures import translate
 from .report import Action, AliasReport, Discrepancy
+from .vendors import get_vendor
 
 REPAIRABLE = (
     "missing_table",
@@ -29,10 +31,11 @@ REPAIRABLE = (
 )
 
 
-def _models_by_table() -> dict[str, Any]:
+def _models_by_table(stored: Callable[[str], str]) -> dict[str, Any]:
+    """The models by the name the server stores for their table (``stored_name``)."""
     found: dict[str, Any] = {}
     for model in global_apps.get_models(include_auto_created=True):
-        found.setdefault(model._meta.db_table, model)
+        found.setdefault(stored(model._meta.db_table), model)
     return found
 
 
@@ -45,11 +48,13 @@ def repair(
     describes the database (nothing was changed: nothing to do, or a dry run).
     """
     report = compare_alias(alias, app_labels=labels)
-    todo = [d for d in report.discrepancies if d.kind in REPAIRABLE and d.table not in skip_tables]
+    connection = connections[alias]
+    stored = get_vendor(connection.vendor).stored_name
+    skip = {stored(t) for t in skip_tables}
+    todo = [d for d in report.discrepancies if d.kind in REPAIRABLE and d.table not in skip]
     if not todo:
         return [], report
-    connection = connections[alias]
-    models = _models_by_table()
+    models = _models_by_table(stored)
     actions: list[Action] = []
     current: list[Discrepancy] = []  # what is being restored, for the error
     kept: list[Discrepancy] = []  # restored for good (one at a time, below)
@@ -62,13 +67,13 @@ def repair(
             with connection.schema_editor(collect_sql=dry_run, atomic=True) as editor:
                 for d in todo:
                     current[:] = [d]
-                    _repair_into(editor, connection, models, d, dry_run, actions)
+                    _repair_into(editor, connection, models, d, dry_run, actions, stored)
                 current[:] = [d for d in todo if d.kind == "missing_table"]  # deferred SQL
         else:
             for d in todo:
                 current[:] = [d]
                 with connection.schema_editor(atomic=False) as editor:
-                    _repair_into(editor, connection, models, d, dry_run, actions)
+                    _repair_into(editor, connection, models, d, dry_run, actions, stored)
                 kept.append(d)
     except Exception as exc:  # the database refused a repair (duplicate rows, ...)
         known = translate(exc, alias, _kept(kept).rstrip(". "))  # e.g. a lost connection
@@ -85,9 +90,10 @@ def _repair_into(
     d: Discrepancy,
     dry_run: bool,
     actions: list[Action],
+    stored: Callable[[str], str],
 ) -> None:
     sql_before = len(editor.collected_sql) if dry_run else 0
-    done = _repair_one(editor, connection, models, d)
+    done = _repair_one(editor, connection, models, d, stored)
     if done:
         sql = editor.collected_sql[sql_before:] if dry_run else [done]
         actions.append(Action("repair", d.app_label, None, d.message, sql=tuple(sql)))
@@ -137,7 +143,13 @@ def _what(d: Discrepancy) -> str:
     return f"{thing}{f' {d.name}' if d.name else ''} on {d.table}{columns}"
 
 
-def _repair_one(editor: Any, connection: Any, models: dict[str, Any], d: Discrepancy) -> str:
+def _repair_one(
+    editor: Any,
+    connection: Any,
+    models: dict[str, Any],
+    d: Discrepancy,
+    stored: Callable[[str], str],
+) -> str:
     model = models.get(d.table)
     if model is None:
         return ""
@@ -147,7 +159,7 @@ def _repair_one(editor: Any, connection: Any, models: dict[str, Any], d: Discrep
         editor.deferred_sql.extend(editor._model_indexes_sql(model))
         return str(sql)
     if d.kind == "missing_column":
-        field = next(f for f in model._meta.local_fields if f.column == d.column)
+        field = next(f for f in model._meta.local_fields if stored(f.column) == d.column)
         editor.add_field(model, field)
         return f"add column {d.table}.{d.column}"
     if d.repair_sql:
