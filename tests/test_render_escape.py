@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
 
 #: a table whose name would forge a report line, clear the screen and beep
 TABLE = "drift_x\r\n    - forged: no drift\x1b[2J\x07"
-#: a hand-made column on a model's table (no line feed: see test_newline_columns)
-COLUMN = "note\x1b[31m\x07\x08"
+#: a hand-made column on a model's table
+COLUMN = "note\n\x1b[31m\x07\x08"
 
 
 def test_control_characters_in_names_are_escaped(alias: str, fresh_app) -> None:
@@ -41,7 +41,7 @@ def test_control_characters_in_names_are_escaped(alias: str, fresh_app) -> None:
     assert len(table_lines) == 1, out
     assert "drift_x\\r\\n    - forged: no drift\\x1b[2J\\x07" in table_lines[0], out
     column_lines = [line for line in lines if "extra_column" in line]
-    assert len(column_lines) == 1 and "note\\x1b[31m\\x07\\x08" in column_lines[0], out
+    assert len(column_lines) == 1 and "note\\n\\x1b[31m\\x07\\x08" in column_lines[0], out
     # JSON keeps the names as they are (JSON escapes them itself)
     assert json_code == 1
     found = {(d["kind"], d["table"], d["column"]) for d in _discrepancies(json_out)}

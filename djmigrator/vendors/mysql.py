@@ -15,6 +15,7 @@ from ..constraints import FOREIGN_KEY, INDEX, UNIQUE, Sig
 from ..objects.base import Check
 from ..reflection import UNREAD_REFLECTION, scoped_cache
 from .base import TypeSpec, Vendor
+from .linefeeds import hide_line_feeds, unhide_line_feeds
 
 if TYPE_CHECKING:
     from ..context import CompareContext
@@ -64,6 +65,29 @@ class MySQLVendor(Vendor):
             yield
         finally:
             del introspection.get_storage_engine
+
+    def prepare_dialect(self, dialect: sa.Dialect) -> None:
+        """Names with line feeds survive SQLAlchemy's ``SHOW CREATE TABLE`` parser.
+
+        The parser reads the statement line by line, so a column (or table)
+        named ``"line1\\nline2"`` was split in two and dropped: reported
+        missing, and a sync added it again.  Line feeds inside backquoted
+        identifiers are hidden from the parser and put back in what it read.
+        """
+        parser: Any = dialect._tabledef_parser  # type: ignore[attr-defined]
+        parse = parser.parse
+
+        def parse_keeping_line_feeds(show_create: str, charset: str | None) -> Any:
+            hidden = hide_line_feeds(show_create, "`")
+            if hidden is None:
+                return parse(show_create, charset)
+            state = parse(hidden, charset)
+            for name in ("columns", "keys", "fk_constraints", "ck_constraints"):
+                setattr(state, name, unhide_line_feeds(getattr(state, name)))
+            state.table_name = unhide_line_feeds(state.table_name)
+            return state
+
+        parser.parse = parse_keeping_line_feeds
 
     def probe_type_sql(self, spec: TypeSpec) -> str:
         # An AUTO_INCREMENT column must be a key; the probe only needs the type.

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from django.db import DatabaseError, transaction
 
 from .base import Vendor
+from .linefeeds import hide_line_feeds, unhide_line_feeds
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
@@ -39,6 +40,19 @@ class PostgreSQLVendor(Vendor):
     def restore_session_state(self, connection: BaseDatabaseWrapper, state: Any) -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('search_path', %s, false)", [state])
+
+    def prepare_dialect(self, dialect: sa.Dialect) -> None:
+        """A foreign key on a column named with a line feed: SQLAlchemy's parse
+        of ``pg_get_constraintdef`` stops at the line feed (see ``linefeeds``)."""
+        parse_fk = dialect._parse_fk  # type: ignore[attr-defined]
+
+        def parse_fk_keeping_line_feeds(condef: str) -> Any:
+            hidden = hide_line_feeds(condef, '"')
+            if hidden is None:
+                return parse_fk(condef)
+            return unhide_line_feeds(parse_fk(hidden))
+
+        dialect._parse_fk = parse_fk_keeping_line_feeds  # type: ignore[attr-defined]
 
     def stored_name(self, name: str) -> str:
         """PostgreSQL silently truncates identifiers to 63 bytes.
