@@ -27,6 +27,7 @@ and prints medians, the ratios and the check's round trips
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -48,7 +49,9 @@ import os
 SECRET_KEY = "bench"
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-SHARED_APPS = ["django_tenants", "customers", "django.contrib.contenttypes", "djmigrator"]
+SHARED_APPS = ["django_tenants", "customers", "django.contrib.contenttypes"]
+if not os.environ.get("DJM_BENCH_PLAIN"):  # Django's own commands run without djmigrator
+    SHARED_APPS.append("djmigrator")
 TENANT_APPS = ["django.contrib.contenttypes", "fleet"]
 INSTALLED_APPS = SHARED_APPS + [a for a in TENANT_APPS if a not in SHARED_APPS]
 TENANT_MODEL = "customers.Client"
@@ -140,19 +143,24 @@ def models_source(m: int) -> str:
     return "\n".join(lines)
 
 
-def env(db: str) -> dict[str, str]:
+def env(db: str, plain: bool = False) -> dict[str, str]:
     out = dict(os.environ)
+    out.pop("DJM_BENCH_PLAIN", None)
+    if plain:
+        out["DJM_BENCH_PLAIN"] = "1"
     out["DJANGO_SETTINGS_MODULE"] = "settings"
     out["DJM_BENCH_DB"] = db
     out["PYTHONPATH"] = os.pathsep.join([str(CACHE / "project"), str(REPO_DIR)])
     return out
 
 
-def manage(db: str, *args: str, timeout: float = 3600) -> subprocess.CompletedProcess[str]:
+def manage(
+    db: str, *args: str, timeout: float = 3600, plain: bool = False
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [PYTHON, "manage.py", *args],
         cwd=CACHE / "project",
-        env=env(db),
+        env=env(db, plain),
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -260,7 +268,9 @@ LABELS = {
 
 def timed(db: str, args: list[str], timeout: float) -> tuple[float, int, str]:
     start = time.perf_counter()
-    proc = manage(db, *args, timeout=timeout)
+    # Django's commands run without djmigrator installed (its database check
+    # would run in every tenant's migrate)
+    proc = manage(db, *args, timeout=timeout, plain=args[0] != "smart_makemigrations")
     return time.perf_counter() - start, proc.returncode, proc.stdout
 
 
@@ -279,12 +289,14 @@ def round_trips(db: str) -> dict[str, Any]:
     return result
 
 
-def bench(t: int, m: int, runs: int, skip: set[str], timeout: float) -> dict[str, Any]:
+def bench(
+    t: int, m: int, runs: int, skip: set[str], timeout: float, warmup: int = 1
+) -> dict[str, Any]:
     ensure_project(m)
     db = ensure_database(t, m)
     samples: dict[str, list[float]] = {k: [] for k in COMMANDS if k not in skip}
     summary = ""
-    for number in range(runs + 1):  # the first round warms the caches, untimed
+    for number in range(1 - warmup, runs + 1):  # round 0 warms the caches, untimed
         for key in samples:
             wall, code, out = timed(db, COMMANDS[key], timeout)
             if key == "check":
@@ -293,19 +305,27 @@ def bench(t: int, m: int, runs: int, skip: set[str], timeout: float) -> dict[str
                 summary = f"{len(data['databases'])} schemas compared, all in sync"
             elif code != 0:
                 raise SystemExit(f"{key} failed with exit {code}")
-            if number:
+            if number > 0:
                 samples[key].append(wall)
-        log(f"T={t}: round {number} done" + (" (warm-up)" if not number else ""))
+        log(f"T={t}: round {number} done" + (" (warm-up)" if number <= 0 else ""))
     trips = round_trips(db)
     medians = {k: statistics.median(v) for k, v in samples.items()}
-    return {"tenants": t, "models": m, "medians": medians, "samples": samples,
-            "round_trips": trips, "summary": summary}
+    return {
+        "tenants": t,
+        "models": m,
+        "medians": medians,
+        "samples": samples,
+        "round_trips": trips,
+        "summary": summary,
+    }
 
 
 def report(result: dict[str, Any]) -> None:
     med = result["medians"]
-    print(f"\nT = {result['tenants']} tenants x M = {result['models']} tenant models "
-          f"(medians of {len(next(iter(result['samples'].values())))} runs)")
+    print(
+        f"\nT = {result['tenants']} tenants x M = {result['models']} tenant models "
+        f"(medians of {len(next(iter(result['samples'].values())))} runs)"
+    )
     for key, label in LABELS.items():
         if key in med:
             print(f"  {label:<45} {med[key]:8.2f} s")
@@ -324,11 +344,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tenants", default="100,500,1000")
     parser.add_argument("--models", type=int, default=20)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=1, choices=(0, 1), help="untimed round")
     parser.add_argument("--skip", default="", help="commands not to time (comma separated)")
     parser.add_argument("--timeout", type=float, default=3600)
     parser.add_argument("--output")
     parser.add_argument("--clean", action="store_true")
-    parser.add_argument("--build-only", action="store_true", help="build the databases, time nothing")
+    parser.add_argument(
+        "--build-only", action="store_true", help="build the databases, time nothing"
+    )
     options = parser.parse_args(argv)
     if options.clean:
         with dbs.admin("postgresql") as conn:
@@ -348,13 +371,13 @@ def main(argv: list[str] | None = None) -> int:
             ensure_project(options.models)
             ensure_database(t, options.models)
             continue
-        result = bench(t, options.models, options.runs, skip, options.timeout)
+        result = bench(t, options.models, options.runs, skip, options.timeout, options.warmup)
         report(result)
         results.append(result)
     if len(results) > 1:
         by_t = {r["tenants"]: r["medians"]["check"] for r in results}
         ts = sorted(by_t)
-        for a, b in zip(ts, ts[1:], strict=False):
+        for a, b in itertools.pairwise(ts):
             print(f"check time({b}) / time({a}) = {by_t[b] / by_t[a]:.2f}")
     if options.output:
         Path(options.output).write_text(json.dumps(results, indent=2))

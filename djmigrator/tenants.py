@@ -286,7 +286,13 @@ WITH ns AS (
         AND ds.classoid = 'pg_catalog.pg_class'::regclass AND ds.objsubid = a.attnum
     UNION ALL
     SELECT r.ns, concat_ws('|', 'I', {_Q}(r.relname), {_Q}(ic.relname), {_Q}(am.amname),
-        {_Q}(regexp_replace((to_jsonb(i) - 'indexrelid' - 'indrelid')::text, {_LOC}, '', 'g')),
+        {_Q}(i.indisunique::text), {_Q}(i.indisprimary::text),
+        {_Q}(i.indisexclusion::text), {_Q}(i.indimmediate::text), {_Q}(i.indisvalid::text),
+        {_Q}(i.indnkeyatts::text), {_Q}(i.indkey::text), {_Q}(i.indclass::text),
+        {_Q}(i.indoption::text), {_Q}(i.indcollation::text),
+        {{nulls_not_distinct}}
+        {_Q}(regexp_replace(i.indexprs::text, {_LOC}, '', 'g')),
+        {_Q}(regexp_replace(i.indpred::text, {_LOC}, '', 'g')),
         {_Q}(ic.reloptions::text)) AS text
     FROM rel r
     JOIN pg_catalog.pg_index i ON i.indrelid = r.oid
@@ -294,8 +300,12 @@ WITH ns AS (
     JOIN pg_catalog.pg_am am ON am.oid = ic.relam
     UNION ALL
     SELECT r.ns, concat_ws('|', 'K', {_Q}(r.relname),
-        {_Q}(regexp_replace((to_jsonb(k) - 'oid' - 'conrelid' - 'connamespace' - 'conindid'
-              - 'confrelid' - 'conparentid' - 'contypid')::text, {_LOC}, '', 'g')),
+        {_Q}(k.conname), {_Q}(k.contype::text), {_Q}(k.condeferrable::text),
+        {_Q}(k.condeferred::text), {_Q}(k.convalidated::text), {_Q}(k.conkey::text),
+        {_Q}(k.confkey::text), {_Q}(k.confupdtype::text), {_Q}(k.confdeltype::text),
+        {_Q}(k.confmatchtype::text), {_Q}(k.conislocal::text), {_Q}(k.coninhcount::text),
+        {_Q}(k.connoinherit::text), {_Q}(k.conexclop::text),
+        {_Q}(regexp_replace(k.conbin::text, {_LOC}, '', 'g')),
         {_Q}(CASE WHEN fc.oid IS NULL THEN NULL
              WHEN fc.relnamespace = r.ns THEN '=' || fc.relname
              ELSE fn.nspname || '.' || fc.relname END)) AS text
@@ -313,9 +323,13 @@ GROUP BY ns.nspname
 def schema_digests(connection: BaseDatabaseWrapper, schemas: Sequence[str]) -> dict[str, str]:
     """``{schema: digest}``, one query per ``DIGEST_BATCH`` schemas (see above)."""
     digests: dict[str, str] = {}
+    # NULLS NOT DISTINCT is PostgreSQL 15's
+    version = int(getattr(connection, "pg_version", 0) or 0)
+    nulls = f"{_Q}(i.indnullsnotdistinct::text)," if version >= 150000 else ""
+    sql = DIGEST_SQL.replace("{nulls_not_distinct}", nulls)
     with connection.cursor() as cursor:
         for start in range(0, len(schemas), DIGEST_BATCH):
             batch = list(schemas[start : start + DIGEST_BATCH])
-            cursor.execute(DIGEST_SQL, [batch])
+            cursor.execute(sql, [batch])
             digests.update((str(name), str(digest)) for name, digest in cursor.fetchall())
     return digests
