@@ -19,6 +19,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.runtime.plugins import Plugin
 from alembic.util import PriorityDispatchResult
 
+from .columns import ColumnDiff, compare_columns
 from .constraints import FOREIGN_KEY, UNIQUE, Sig, match, table_sigs
 from .context import CompareContext
 from .objects import TABLE_COMPARATORS
@@ -122,12 +123,29 @@ def _compare_constraints(
     return PriorityDispatchResult.CONTINUE
 
 
+def _compare_column_kinds(
+    autogen_context: Any,
+    modify_table_ops: ops.ModifyTableOps,
+    schema: str | None,
+    tname: str,
+    conn_table: sa.Table | None,
+    metadata_table: sa.Table | None,
+) -> PriorityDispatchResult:
+    """Defaults, generated columns, collations, comments (``columns``)."""
+    if conn_table is not None and metadata_table is not None:
+        modify_table_ops.ops.extend(
+            compare_columns(_ctx(autogen_context), metadata_table, conn_table)
+        )
+    return PriorityDispatchResult.CONTINUE
+
+
 def _setup(plugin: Plugin) -> None:
     plugin.add_autogenerate_comparator(_compare_type, "column", "types")
     plugin.add_autogenerate_comparator(_compare_nullable, "column", "nullable")
     plugin.add_autogenerate_comparator(_compare_constraints, "table", "indexes")
     for name, comparator in TABLE_COMPARATORS:
         plugin.add_autogenerate_comparator(comparator, "table", name)
+    plugin.add_autogenerate_comparator(_compare_column_kinds, "table", "column_kinds")
 
 
 try:
@@ -242,6 +260,8 @@ def to_discrepancies(
             out.append(_column_discrepancy(ctx, namer, op, d[2], d[3]))
         elif op in ("modify_type", "modify_nullable"):
             out.append(_alter_discrepancy(ctx, namer, op, d))
+        elif op == "djmigrator_column":
+            out.append(_column_kind_discrepancy(namer, d[1], d[2]))
         elif op == "djmigrator":
             _side, side, table, sig = d
             touched = missing_cols[table] | extra_cols[table]
@@ -344,6 +364,25 @@ def _alter_discrepancy(
         expected=expected,
         actual=actual,
         message=message,
+    )
+
+
+def _column_kind_discrepancy(namer: _Namer, table: str, diff: ColumnDiff) -> Discrepancy:
+    app, model = namer.owner(table)
+    column = diff.column
+    fld = namer.field(table, column) if column else None
+    who = namer.label(table, column) if column else namer.label(table)
+    return Discrepancy(
+        diff.kind,
+        table,
+        column=column,
+        columns=(column,) if column else (),
+        app_label=app,
+        model=model,
+        field=fld,
+        expected=diff.expected,
+        actual=diff.actual,
+        message=f"{who or table}: {diff.detail}",
     )
 
 

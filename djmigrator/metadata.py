@@ -32,6 +32,7 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.backends.ddl_references import Columns, Statement
 from django.db.models import CheckConstraint, Field, Model, UniqueConstraint
 
+from .columns.expected import column_facts
 from .tenants import split_qualified
 
 ModelType = type[Model]
@@ -195,8 +196,9 @@ def _unquote(name: str) -> str:
 
 
 #: One column: stored name, primary key, nullable, comment, then its info:
-#: field name, Django's type text, collation, COLLATE clause, many-to-many field.
-ColumnPlan = tuple[str, bool, bool, Any, str, str, Any, str, Any]
+#: field name, Django's type text, collation, COLLATE clause, many-to-many field,
+#: and the column kinds' expected facts (``columns.expected``).
+ColumnPlan = tuple[str, bool, bool, Any, str, str, Any, str, Any, dict[str, Any]]
 
 
 @dataclass(slots=True)
@@ -223,13 +225,25 @@ class TablePlan:
 
 def _make_table(plan: TablePlan, metadata: sa.MetaData) -> None:
     table = sa.Table(plan.name, metadata, info=plan.info)
-    for name, is_pk, nullable, comment, fld, type_text, collation, collate, m2m in plan.columns:
+    for (
+        name,
+        is_pk,
+        nullable,
+        comment,
+        fld,
+        type_text,
+        collation,
+        collate,
+        m2m,
+        facts,
+    ) in plan.columns:
         info = {
             "field": fld,
             "django_type": type_text,
             "collation": collation,
             "collate_sql": collate,
             "m2m_field": m2m,
+            **facts,
         }
         table.append_column(
             sa.Column(
@@ -305,6 +319,7 @@ class _Planner:
                 "model": owner_opts.object_name,
                 "auto_created": bool(opts.auto_created),
                 "m2m_field": m2m_field.name if m2m_field is not None else None,
+                "comment": getattr(opts, "db_table_comment", None),
             },
         )
         pk_columns = self._pk_columns(model)
@@ -364,6 +379,7 @@ class _Planner:
             collation,
             collate,
             m2m_field.name if m2m_field is not None else None,
+            column_facts(self.editor, self.connection, fld, type_text),
         )
 
     # -- uniques ------------------------------------------------------------

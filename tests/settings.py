@@ -95,6 +95,7 @@ if "postgresql" in VENDORS:
     INSTALLED_APPS.append("tests.apps.pgschema")  # a model in another schema
 if _django_version >= (5, 2):
     INSTALLED_APPS.append("tests.apps.kitchen5")  # db_default, GeneratedField, composite pk
+    INSTALLED_APPS.append("tests.apps.colkinds")  # defaults, comments, generated, collations
 if _django_version >= (6, 1):
     INSTALLED_APPS.append("tests.apps.kitchen61")  # database-level on_delete (DB_CASCADE, ...)
 INSTALLED_APPS.append("tests.apps.kitchen_history")  # renames/alterations in migrations

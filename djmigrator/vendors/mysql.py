@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from django.db import DatabaseError
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from ..columns.live import LiveColumn, LiveTable
 from ..constraints import FOREIGN_KEY, INDEX, UNIQUE, Sig
 from ..objects.base import Check
 from ..reflection import UNREAD_REFLECTION, scoped_cache
@@ -22,6 +23,32 @@ if TYPE_CHECKING:
 
 _MARKER = re.compile(r" AS `djm(\d+)`(?:,| from )")
 _AUTO_INCREMENT = re.compile(r"\s+AUTO_INCREMENT\b", re.IGNORECASE)
+_NUMERIC = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+
+#: Every column's default, extra, generation expression, collation and
+#: comment, with its table's comment and collation: one query a comparison.
+_COLUMNS_SQL = (
+    "SELECT c.TABLE_NAME, c.COLUMN_NAME, c.COLUMN_DEFAULT, c.EXTRA, "
+    "c.GENERATION_EXPRESSION, c.COLLATION_NAME, c.COLUMN_COMMENT, "
+    "t.TABLE_COMMENT, t.TABLE_COLLATION "
+    "FROM information_schema.COLUMNS c JOIN information_schema.TABLES t "
+    "ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME "
+    "WHERE c.TABLE_SCHEMA = DATABASE()"
+)
+_COLUMNS_KEY = "mysql_live_tables"
+
+
+def _column_default(value: str | None, extra: str, mariadb: bool) -> str | None:
+    """``COLUMN_DEFAULT`` as SQL text.
+
+    MariaDB prints SQL (quoted literals, ``NULL``, expressions); MySQL prints a
+    literal's bare value and flags an expression with ``DEFAULT_GENERATED``.
+    """
+    if value is None or mariadb or "default_generated" in extra:
+        return value
+    if _NUMERIC.fullmatch(value):
+        return value
+    return "'" + value.replace("'", "''") + "'"
 
 
 _CHECKS_CACHE_KEY = "djmigrator_mysql_checks"
@@ -88,6 +115,59 @@ class MySQLVendor(Vendor):
             return state
 
         parser.parse = parse_keeping_line_feeds
+
+    autoincrement_sql = "AUTO_INCREMENT"
+    backslash_strings = True
+
+    def live_table(self, ctx: CompareContext, conn_table: sa.Table) -> LiveTable:
+        """From ``information_schema`` (SQLAlchemy does not parse every
+        ``DEFAULT`` expression of ``SHOW CREATE TABLE``, nor a ``longtext``'s
+        collation), read once for every table of the database."""
+        tables: dict[str, LiveTable] | None = ctx.cache.get(_COLUMNS_KEY)
+        if tables is None:
+            tables = self._read_live_tables(ctx)
+            ctx.cache[_COLUMNS_KEY] = tables
+        return tables.get(conn_table.name) or LiveTable({})
+
+    def _read_live_tables(self, ctx: CompareContext) -> dict[str, LiveTable]:
+        mariadb = bool(getattr(ctx.connection, "mysql_is_mariadb", False))
+        columns: dict[str, dict[str, LiveColumn]] = {}
+        table_facts: dict[str, tuple[str | None, str | None]] = {}
+        for row in ctx.sa_conn.exec_driver_sql(_COLUMNS_SQL):
+            table, name, default, extra, expression, collation, comment = row[:7]
+            extra = (extra or "").lower()
+            generated = None
+            if "generated" in extra and expression:
+                generated = (str(expression), "stored" in extra or "persistent" in extra)
+                default = None
+            columns.setdefault(table, {})[name] = LiveColumn(
+                default=_column_default(default, extra, mariadb),
+                autoincrement="auto_increment" in extra,
+                generated=generated,
+                collation=collation,
+                comment=comment or None,
+            )
+            table_facts[table] = (row[7] or None, row[8])
+        return {
+            table: LiveTable(cols, comment=table_facts[table][0], collation=table_facts[table][1])
+            for table, cols in columns.items()
+        }
+
+    def expected_collation(self, column: sa.Column[Any], live: LiveTable) -> str | None:
+        """Without ``db_collation`` a text column takes the table's collation
+        (a JSON column on MariaDB is ``longtext`` with ``utf8mb4_bin``)."""
+        collation: str | None = column.info.get("collation")
+        if collation:
+            return collation
+        got = live.columns.get(column.name)
+        if got is None or got.collation is None:
+            return None
+        if column.info.get("django_type", "").lower() == "json":
+            return got.collation
+        return live.collation
+
+    def collation_key(self, name: str | None) -> str | None:
+        return name.lower() if name else None
 
     def probe_type_sql(self, spec: TypeSpec) -> str:
         # An AUTO_INCREMENT column must be a key; the probe only needs the type.

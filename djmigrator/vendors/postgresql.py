@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from django.db import DatabaseError, transaction
 
+from ..reflection import UNREAD_REFLECTION
 from .base import Vendor
 from .linefeeds import hide_line_feeds, unhide_line_feeds
 
@@ -26,6 +27,8 @@ class PostgreSQLVendor(Vendor):
     reflects_in_bulk = True
     # "Price" and price are two names
     fold_quoted_identifiers = False
+    #: table comments are compared (``columns.comments``): one query for all tables
+    unread_reflection = tuple(k for k in UNREAD_REFLECTION if k != "table_comment")
 
     #: NAMEDATALEN - 1: longer identifiers are truncated by the server.
     max_identifier_bytes = 63

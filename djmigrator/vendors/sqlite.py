@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from ..columns.live import LiveColumn, LiveTable
+from ..columns.sqltext import sqlite_columns
 from ..constraints import INDEX, UNIQUE, Sig
 from ..metadata import normalise_type_text
 from ..reflection import UNREAD_REFLECTION, scoped_cache
@@ -139,6 +141,27 @@ class SQLiteVendor(Vendor):
                 for row in _pragma(ctx, "table_xinfo", table)
             }
         return cache[table].get(column.name)
+
+    autoincrement_sql = "AUTOINCREMENT"
+
+    def live_table(self, ctx: CompareContext, conn_table: sa.Table) -> LiveTable:
+        """From the table's CREATE TABLE text: SQLite keeps it as written
+        (SQLAlchemy reads neither collations nor AUTOINCREMENT, and misreads a
+        generated column followed by another)."""
+        sql = ctx.dialect._get_table_sql(ctx.sa_conn, conn_table.name)  # type: ignore[attr-defined]
+        columns: dict[str, LiveColumn] = {}
+        for name, facts in sqlite_columns(sql or "").items():
+            columns[name] = LiveColumn(
+                default=facts["default"],  # type: ignore[arg-type]
+                autoincrement=bool(facts["autoincrement"]),
+                generated=facts["generated"],  # type: ignore[arg-type]
+                collation=facts["collation"],  # type: ignore[arg-type]
+            )
+        return LiveTable(columns)
+
+    def collation_key(self, name: str | None) -> str | None:
+        key = name.lower() if name else None
+        return None if key == "binary" else key
 
     def live_uniques(self, ctx: CompareContext, table: sa.Table) -> list[Sig] | None:
         """Inline UNIQUE constraints (PRAGMA origin 'u').
