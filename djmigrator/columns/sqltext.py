@@ -203,7 +203,8 @@ def sqlite_columns(create_sql: str) -> dict[str, dict[str, object]]:
         upper = [t.upper() for t in tokens]
         for i, word in enumerate(upper):
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-            if word == "DEFAULT" and nxt is not None:
+            if word == "DEFAULT" and nxt is not None and (i == 0 or upper[i - 1] != "SET"):
+                # (``ON DELETE SET DEFAULT`` is a foreign key's action)
                 value = nxt
                 if nxt in "+-" and i + 2 < len(tokens):
                     value = nxt + tokens[i + 2]
