@@ -14,6 +14,7 @@ from typing import Any
 from django.apps import apps as global_apps
 from django.db import connections
 
+from .columns.restore import RESTORED_KINDS, restorable, restore
 from .comparator import compare_alias
 from .connection import first_line
 from .errors import DjmigratorError
@@ -51,7 +52,11 @@ def repair(
     connection = connections[alias]
     stored = get_vendor(connection.vendor).stored_name
     skip = {stored(t) for t in skip_tables}
-    todo = [d for d in report.discrepancies if d.kind in REPAIRABLE and d.table not in skip]
+    todo = [
+        d
+        for d in report.discrepancies
+        if (d.kind in REPAIRABLE or _column_kind_restorable(alias, d)) and d.table not in skip
+    ]
     if not todo:
         return [], report
     models = _models_by_table(stored)
@@ -143,6 +148,12 @@ def _what(d: Discrepancy) -> str:
     return f"{thing}{f' {d.name}' if d.name else ''} on {d.table}{columns}"
 
 
+def _column_kind_restorable(alias: str, d: Discrepancy) -> bool:
+    """A missing ``db_default`` / auto-increment, or a comment (``columns.restore``)."""
+    vendor = get_vendor(connections[alias].vendor)
+    return restorable(d, vendor.autoincrement_sql)
+
+
 def _repair_one(
     editor: Any,
     connection: Any,
@@ -153,6 +164,8 @@ def _repair_one(
     model = models.get(d.table)
     if model is None:
         return ""
+    if d.kind in RESTORED_KINDS:
+        return restore(editor, model, d, get_vendor(connection.vendor).autoincrement_sql)
     if d.kind == "missing_table":
         sql, params = editor.table_sql(model)
         editor.execute(sql, params or None)

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from django.db import DatabaseError, transaction
+from sqlalchemy.dialects.postgresql.base import _NamedTypeLoader
 
 from ..reflection import UNREAD_REFLECTION
-from .base import Vendor
+from .base import TypeSpec, Vendor
 from .linefeeds import hide_line_feeds, unhide_line_feeds
 
 if TYPE_CHECKING:
@@ -56,6 +57,60 @@ class PostgreSQLVendor(Vendor):
             return unhide_line_feeds(parse_fk(hidden))
 
         dialect._parse_fk = parse_fk_keeping_line_feeds  # type: ignore[attr-defined]
+
+    def resolve_types(
+        self, ctx: CompareContext, specs: list[TypeSpec]
+    ) -> dict[TypeSpec, sa.types.TypeEngine[Any] | None]:
+        """Let the server canonicalise Django's column types without creating anything.
+
+        ``SELECT NULL::<type>, ...`` describes each type's OID and modifier
+        (what a column of that type stores), and ``format_type()`` prints
+        them as reflection reads a column's: both go through the dialect's
+        ``_reflect_type``.  Works read-only, on a hot standby, and for a role
+        without TEMP.  Needs psycopg 3's result description; with another
+        driver, the probe table (``Vendor.resolve_types``).
+        """
+        texts = sorted({type_text for type_text, _collate in specs})
+        described = self._describe(ctx, texts)
+        if described is None:
+            return super().resolve_types(ctx, specs)
+        rejected = [t for t in texts if t not in described]
+        for text in rejected:
+            ctx.note(f"column type {text!r} was not compared: the server rejected it")
+        loader = _NamedTypeLoader(ctx.dialect, ctx.sa_conn, {})  # type: ignore[arg-type]
+        types: dict[str, sa.types.TypeEngine[Any]] = {}
+        for text, format_type in described.items():
+            types[text] = ctx.dialect._reflect_type(  # type: ignore[attr-defined]
+                format_type, loader, type_description=f"type {text!r}", collation=None
+            )
+        return {spec: types.get(spec[0]) for spec in specs}
+
+    def _describe(self, ctx: CompareContext, texts: list[str]) -> dict[str, str] | None:
+        """``format_type()`` of each type text the server accepts; None: no psycopg 3."""
+        found: dict[str, str] = {}
+        pending = [texts] if texts else []
+        while pending:
+            chunk = pending.pop()
+            try:
+                with transaction.atomic(using=ctx.alias):
+                    with ctx.connection.cursor() as cursor:
+                        cursor.execute("SELECT " + ", ".join(f"NULL::{t}" for t in chunk))
+                        result = getattr(cursor.cursor, "pgresult", None)
+                        if result is None:
+                            return None
+                        oids = [result.ftype(i) for i in range(len(chunk))]
+                        mods = [result.fmod(i) for i in range(len(chunk))]
+                        cursor.execute(
+                            "SELECT format_type(o, m) FROM unnest(%s::oid[], "
+                            "%s::int[]) WITH ORDINALITY AS u(o, m, n) ORDER BY n",
+                            [oids, mods],
+                        )
+                        found.update(zip(chunk, (r[0] for r in cursor.fetchall()), strict=True))
+            except DatabaseError:
+                if len(chunk) > 1:
+                    half = len(chunk) // 2
+                    pending.extend([chunk[:half], chunk[half:]])
+        return found
 
     def stored_name(self, name: str) -> str:
         """PostgreSQL silently truncates identifiers to 63 bytes.
