@@ -265,7 +265,13 @@ def _compare(
         discrepancies=tuple(kept),
         notes=tuple(notes),
     )
-    return report, expected.other_schemas
+    # the other schemas that hold tables of the apps compared here
+    others = {
+        name
+        for name, labels in expected.other_schemas.items()
+        if app_labels is None or labels.intersection(app_labels)
+    }
+    return report, others
 
 
 def _shares(batches: list[list[str]], workers: int) -> list[list[list[str]]]:

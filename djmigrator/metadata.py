@@ -60,8 +60,9 @@ class ExpectedSchema:
     #: how to build each compared table, in the models' order
     sources: dict[str, Source] = field(default_factory=dict)
 
-    #: schemas named by models' ``db_table`` ('"schema"."table"') not planned here
-    other_schemas: set[str] = field(default_factory=set)
+    #: schemas named by models' ``db_table`` ('"schema"."table"') not planned
+    #: here, with the labels of the apps whose models name them
+    other_schemas: dict[str, set[str]] = field(default_factory=dict)
 
     #: tables planned ahead (``plan``)
     plans: dict[str, TablePlan] = field(default_factory=dict)
@@ -140,7 +141,7 @@ def build_expected(
         in_schema = split_qualified(opts.db_table)[0] if postgresql else None
         if in_schema != qualified_schema:
             if in_schema is not None and model_is_compared(model, alias):
-                schema.other_schemas.add(in_schema)
+                schema.other_schemas.setdefault(in_schema, set()).add(opts.app_label)
             continue
         if model_is_compared(model, alias):
             units: list[Source] = [(model, None, None)]
