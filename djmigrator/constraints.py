@@ -33,6 +33,10 @@ class Sig:
     by_name: bool = False
     field: str | None = None
     text: str = ""
+    #: a partial index's condition and a covering index's INCLUDE columns
+    #: (indexes matched by name): compared once matched
+    condition: str = dataclasses.field(default="", compare=False)
+    include: tuple[str, ...] = dataclasses.field(default=(), compare=False)
     #: Django's DDL that creates it (models' side only): what a repair runs;
     #: rendered with ``str()`` when a discrepancy needs it.
     sql: Any = dataclasses.field(default="", compare=False)
@@ -41,22 +45,41 @@ class Sig:
     def key(self) -> tuple[Any, ...]:
         return (self.kind, self.columns, self.detail)
 
+    @property
+    def target(self) -> tuple[Any, ...] | None:
+        """What it is on: a difference of definition there is one ``*_mismatch``."""
+        if not self.columns:
+            return None
+        return (self.kind, self.columns)
+
     def describe(self) -> str:
         cols = ", ".join(self.columns)
         if self.kind == FOREIGN_KEY:
-            ref_table, ref_cols = self.detail
-            return f"FOREIGN KEY ({cols}) REFERENCES {ref_table} ({', '.join(ref_cols)})"
+            ref_table, ref_cols, *rest = self.detail
+            text = f"FOREIGN KEY ({cols}) REFERENCES {ref_table} ({', '.join(ref_cols)})"
+            on_delete, deferrable = [*rest, None, None][:2]
+            if on_delete:
+                text += f" ON DELETE {on_delete}"
+            if deferrable:
+                text += f" {deferrable}"
+            return text
         word = "UNIQUE" if self.kind == UNIQUE else "INDEX"
         extra = ""
         if self.kind == INDEX and self.detail:
-            opclasses, method, *order = self.detail
+            opclasses, method, descending, prefixes = (*self.detail, (), (), (), ())[:4]
             if method and method != "btree":
                 extra += f" USING {method}"
-            if any(opclasses):
+            if opclasses and any(opclasses):
                 extra += " (" + ", ".join(o or "default" for o in opclasses) + ")"
-            if order:
-                flags = zip(self.columns, order[0], strict=True)
-                cols = ", ".join(f"{c} DESC" if d else c for c, d in flags)
+            parts = []
+            for i, column in enumerate(self.columns):
+                part = column
+                if prefixes and prefixes[i]:
+                    part += f"({prefixes[i]})"
+                if descending and descending[i]:
+                    part += " DESC"
+                parts.append(part)
+            cols = ", ".join(parts)
         if self.by_name:
             return f"{word} {self.name}" + (f" {self.text}" if self.text else "")
         return f"{word} ({cols}){extra}"
@@ -117,15 +140,21 @@ def index_sig(index: sa.Index, *, with_method: bool, expected: bool) -> Sig:
         by_name = True
         columns = ()
     detail: tuple[Any, ...] = ()
-    if kind == INDEX and with_method and not by_name:
-        ops = _dialect_option(index, "postgresql", "ops") or {}
-        method = (_dialect_option(index, "postgresql", "using") or "btree").lower()
-        detail = (tuple(ops.get(c) or None for c in columns), method)
-        # PostgreSQL's reflection reports column order (SQLite's and MySQL's
-        # do not): a DESC column is part of what the index is.
+    if kind == INDEX and not by_name:
+        opclasses: tuple[Any, ...] = ()
+        method = None
+        if with_method:
+            ops = _dialect_option(index, "postgresql", "ops") or {}
+            opclasses = tuple(ops.get(c) or None for c in columns)
+            if not any(opclasses):
+                opclasses = ()
+            method = (_dialect_option(index, "postgresql", "using") or "btree").lower()
+            if method == "btree":
+                method = None
+        # a DESC column is part of what the index is (PostgreSQL's reflection
+        # reports the order; SQLite's and MySQL's are completed by the vendor)
         descending = _descending(index)
-        if any(descending):
-            detail += (descending,)
+        detail = index_detail(opclasses, method, descending, ())
     if by_name:
         detail = ()
     return Sig(
@@ -135,8 +164,63 @@ def index_sig(index: sa.Index, *, with_method: bool, expected: bool) -> Sig:
         name=str(index.name) if index.name else None,
         by_name=by_name,
         field=info.get("field"),
-        text=str(info.get("django_sql", "")) if by_name else "",
+        text=(str(info.get("django_sql", "")) if expected else _live_text(index))
+        if by_name
+        else "",
+        condition=str(info.get("condition", "")) if expected else _live_where(index),
+        include=tuple(info.get("include", ())) if expected else _live_include(index),
         sql=info.get("django_sql", "") if expected else "",
+    )
+
+
+def _live_text(index: sa.Index) -> str:
+    """A reflected expression / partial / covering index, as DDL-like text."""
+    items = []
+    for item in getattr(index, "expressions", None) or list(index.columns):
+        if isinstance(item, UnaryExpression) and item.modifier is operators.desc_op:
+            items.append(f"{_plain(item.element)} DESC")
+        else:
+            items.append(_plain(_undirected(item)))
+    text = f"({', '.join(items)})"
+    for dialect in ("postgresql", "sqlite", "mysql"):
+        include = _dialect_option(index, dialect, "include") if dialect == "postgresql" else None
+        if include:
+            text += f" INCLUDE ({', '.join(str(c) for c in include)})"
+        where = _dialect_option(index, dialect, "where")
+        if where is not None:
+            text += f" WHERE {where}"
+    return text
+
+
+def _live_where(index: sa.Index) -> str:
+    for dialect in ("postgresql", "sqlite", "mysql"):
+        where = _dialect_option(index, dialect, "where")
+        if where is not None:
+            return str(where)
+    return ""
+
+
+def _live_include(index: sa.Index) -> tuple[str, ...]:
+    return tuple(str(c) for c in _dialect_option(index, "postgresql", "include") or ())
+
+
+def _plain(item: Any) -> str:
+    return str(item.name) if isinstance(item, sa.Column) else str(item)
+
+
+def index_detail(
+    opclasses: tuple[Any, ...],
+    method: str | None,
+    descending: tuple[bool, ...],
+    prefixes: tuple[int | None, ...],
+) -> tuple[Any, ...]:
+    """An index's definition beyond its columns; what is plain is left empty,
+    so that a side that cannot tell (an ascending column, no prefix) compares equal."""
+    return (
+        opclasses if any(opclasses) else (),
+        method,
+        descending if any(descending) else (),
+        prefixes if any(prefixes) else (),
     )
 
 
@@ -159,10 +243,21 @@ def fk_sig(fk: sa.ForeignKeyConstraint) -> Sig:
         ref_table = table.rpartition(".")[2]
         ref_cols.append(column)
     info = fk.info or {}
+    if "on_delete" in info:  # the models' side
+        on_delete, deferrable = info["on_delete"], info["deferrable"]
+    else:
+        on_delete = (fk.ondelete or "").upper() or None
+        deferrable = None
+        if fk.deferrable:
+            deferrable = "DEFERRABLE"
+            if (fk.initially or "").upper() == "DEFERRED":
+                deferrable += " INITIALLY DEFERRED"
+    if on_delete == "NO ACTION":  # the default, printed or not
+        on_delete = None
     return Sig(
         FOREIGN_KEY,
         tuple(fk.column_keys),
-        (ref_table, tuple(ref_cols)),
+        (ref_table, tuple(ref_cols), on_delete, deferrable),
         name=str(fk.name) if fk.name else None,
         field=info.get("field"),
         sql=info.get("django_sql", ""),
@@ -199,8 +294,13 @@ def table_sigs(
     return sigs
 
 
-def match(expected: list[Sig], live: list[Sig]) -> tuple[list[Sig], list[Sig]]:
-    """(missing, extra): multiset difference by signature, by name where needed."""
+def match(
+    expected: list[Sig], live: list[Sig], named: list[tuple[Sig, Sig]] | None = None
+) -> tuple[list[Sig], list[Sig]]:
+    """(missing, extra): multiset difference by signature, by name where needed.
+
+    ``named`` receives the pairs matched by name, whose definitions (condition,
+    INCLUDE columns) the caller compares."""
     remaining_live = list(live)
     missing: list[Sig] = []
     by_name = [s for s in expected if s.by_name]
@@ -218,6 +318,8 @@ def match(expected: list[Sig], live: list[Sig]) -> tuple[list[Sig], list[Sig]]:
             missing.append(sig)
         else:
             remaining_live.remove(hit)
+            if named is not None:
+                named.append((sig, hit))
     pool: dict[tuple[Any, ...], list[Sig]] = defaultdict(list)
     for s in remaining_live:
         if not s.by_name:
@@ -233,3 +335,27 @@ def match(expected: list[Sig], live: list[Sig]) -> tuple[list[Sig], list[Sig]]:
             missing.append(sig)
     extra = [s for s in remaining_live if id(s) not in matched]
     return missing, extra
+
+
+def pair_mismatches(
+    missing: list[Sig], extra: list[Sig]
+) -> tuple[list[Sig], list[Sig], list[tuple[Sig, Sig]]]:
+    """(missing, extra, mismatched): a missing and an extra one on the same
+    columns are one thing defined differently, reported once."""
+    pairs: list[tuple[Sig, Sig]] = []
+    left_extra = list(extra)
+    left_missing: list[Sig] = []
+    for sig in missing:
+        target = sig.target
+        hit = None
+        if target is not None:
+            alike = [s for s in left_extra if s.target == target]
+            # several alike: the one of the same name
+            hit = next((s for s in alike if sig.name and s.name == sig.name), None)
+            hit = hit or (alike[0] if alike else None)
+        if hit is None:
+            left_missing.append(sig)
+        else:
+            left_extra.remove(hit)
+            pairs.append((sig, hit))
+    return left_missing, left_extra, pairs

@@ -20,9 +20,10 @@ from alembic.runtime.plugins import Plugin
 from alembic.util import PriorityDispatchResult
 
 from .columns import ColumnDiff, compare_columns
-from .constraints import FOREIGN_KEY, UNIQUE, Sig, match, table_sigs
+from .constraints import FOREIGN_KEY, UNIQUE, Sig, match, pair_mismatches, table_sigs
 from .context import CompareContext
 from .objects import TABLE_COMPARATORS
+from .objects.base import text_key
 from .report import Discrepancy
 
 PLUGIN_NAME = "djmigrator.compare"
@@ -34,15 +35,17 @@ PLUGINS = [
 
 
 class SigOp(ops.MigrateOperation):
-    """An index / unique / FK that is missing from, or extra in, the database."""
+    """An index / unique / FK that is missing from, or extra in, the database,
+    or (``mismatch``) on the same columns with another definition (``live``)."""
 
-    def __init__(self, side: str, table: str, sig: Sig) -> None:
+    def __init__(self, side: str, table: str, sig: Sig, live: Sig | None = None) -> None:
         self.side = side
         self.table = table
         self.sig = sig
+        self.live = live
 
     def to_diff_tuple(self) -> tuple[Any, ...]:
-        return ("djmigrator", self.side, self.table, self.sig)
+        return ("djmigrator", self.side, self.table, self.sig, self.live)
 
     def reverse(self) -> SigOp:
         return SigOp("extra" if self.side == "missing" else "missing", self.table, self.sig)
@@ -115,11 +118,16 @@ def _compare_constraints(
         expected=False,
         uniques=vendor.live_uniques(ctx, conn_table),
     )
+    live = vendor.refine_live_sigs(ctx, conn_table, live)
     live += vendor.live_unreflected_indexes(ctx, conn_table)
-    missing, extra = match(expected, live)
+    named: list[tuple[Sig, Sig]] = []
+    missing, extra = match(expected, live, named)
     extra = vendor.fold_extra_sigs(ctx, extra)
+    missing, extra, mismatched = pair_mismatches(missing, extra)
+    mismatched += [(e, s) for e, s in named if _redefined(ctx, tname, e, s)]
     modify_table_ops.ops.extend(SigOp("missing", tname, s) for s in missing)
     modify_table_ops.ops.extend(SigOp("extra", tname, s) for s in extra)
+    modify_table_ops.ops.extend(SigOp("mismatch", tname, e, s) for e, s in mismatched)
     return PriorityDispatchResult.CONTINUE
 
 
@@ -137,6 +145,33 @@ def _compare_column_kinds(
             compare_columns(_ctx(autogen_context), metadata_table, conn_table)
         )
     return PriorityDispatchResult.CONTINUE
+
+
+def _redefined(ctx: CompareContext, table: str, expected: Sig, live: Sig) -> bool:
+    """Does an index matched by name have another condition or INCLUDE columns?
+
+    Conditions are compared as the server prints them (``Vendor.canonical_conditions``)
+    where their spelling differs."""
+    if expected.include != live.include:
+        return True
+    if not expected.condition and not live.condition:
+        return False
+    if not expected.condition or not live.condition:
+        return True
+    vendor = ctx.vendor
+    fold = vendor.fold_quoted_identifiers
+    if text_key(expected.condition, fold_quoted=fold) == text_key(live.condition, fold_quoted=fold):
+        return False
+    if vendor.stores_conditions_as_written:
+        return True
+    printed = vendor.canonical_conditions(ctx, table, [expected.condition, live.condition])
+    if printed is None or None in printed:
+        ctx.note(
+            f"index {live.name} on {table}: conditions compared as written (spaces, quotes "
+            "and case aside); the server cannot print them in its own form here"
+        )
+        return True
+    return printed[0] != printed[1]
 
 
 def _setup(plugin: Plugin) -> None:
@@ -263,11 +298,11 @@ def to_discrepancies(
         elif op == "djmigrator_column":
             out.append(_column_kind_discrepancy(namer, d[1], d[2]))
         elif op == "djmigrator":
-            _side, side, table, sig = d
+            _side, side, table, sig, live = d
             touched = missing_cols[table] | extra_cols[table]
             if touched.intersection(sig.columns):
                 continue  # the column's own discrepancy covers it
-            out.append(_sig_discrepancy(namer, side, table, sig))
+            out.append(_sig_discrepancy(namer, side, table, sig, live))
         elif op == "djmigrator_object":
             _op, table, obj = d
             if (missing_cols[table] | extra_cols[table]).intersection(obj.columns):
@@ -389,7 +424,9 @@ def _column_kind_discrepancy(namer: _Namer, table: str, diff: ColumnDiff) -> Dis
 _WORD = {"index": "index", UNIQUE: "unique constraint", FOREIGN_KEY: "foreign key"}
 
 
-def _sig_discrepancy(namer: _Namer, side: str, table: str, sig: Sig) -> Discrepancy:
+def _sig_discrepancy(
+    namer: _Namer, side: str, table: str, sig: Sig, live: Sig | None = None
+) -> Discrepancy:
     app, model = namer.owner(table)
     fld = sig.field
     if fld is None and len(sig.columns) == 1:
@@ -397,9 +434,27 @@ def _sig_discrepancy(namer: _Namer, side: str, table: str, sig: Sig) -> Discrepa
     if namer.table(table) is not None and namer.table(table).info.get("m2m_field"):  # type: ignore[union-attr]
         fld = namer.table(table).info["m2m_field"]  # type: ignore[union-attr]
     who = namer.label(table, field=fld) or table
-    cols = ", ".join(sig.columns)
+    cols = ", ".join(sig.columns) if sig.columns else _expressions(sig)
     what = _WORD[sig.kind]
     named = f" {sig.name}" if sig.name and (side == "extra" or sig.by_name) else ""
+    if side == "mismatch" and live is not None:
+        if sig.by_name:
+            expected, actual = _definition(sig), _definition(live)
+        else:
+            expected, actual = sig.describe(), live.describe()
+        return Discrepancy(
+            f"{sig.kind}_mismatch",
+            table,
+            columns=sig.columns,
+            name=live.name,
+            app_label=app,
+            model=model,
+            field=fld,
+            expected=expected,
+            actual=actual,
+            message=f"{who}: {what} {live.name or ''} on {table} ({cols}) is {actual}, "
+            f"expected {expected}".replace("  ", " "),
+        )
     if side == "missing":
         message = f"{who}: {what}{named} on {table} ({cols}) is missing"
     else:
@@ -417,3 +472,29 @@ def _sig_discrepancy(namer: _Namer, side: str, table: str, sig: Sig) -> Discrepa
         message=message,
         repair_sql=str(sig.sql) if side == "missing" else "",
     )
+
+
+def _expressions(sig: Sig) -> str:
+    """What an expression index is on, from its DDL: ``CREATE INDEX n ON t (LOWER("x"))``."""
+    text = sig.text
+    marker = text.find(" ON ")
+    start = text.find("(", marker if marker >= 0 else 0)
+    if start < 0:
+        return sig.name or ""
+    depth = 0
+    for end in range(start, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[end], 0)
+        if depth == 0:
+            return text[start + 1 : end]
+    return text[start + 1 :]
+
+
+def _definition(sig: Sig) -> str:
+    """An index matched by name, as its definition: ``INDEX (qty) WHERE price > 0``."""
+    word = "UNIQUE" if sig.kind == UNIQUE else "INDEX"
+    text = f"{word} ({', '.join(sig.columns) if sig.columns else _expressions(sig)})"
+    if sig.include:
+        text += f" INCLUDE ({', '.join(sig.include)})"
+    if sig.condition:
+        text += f" WHERE {sig.condition}"
+    return text

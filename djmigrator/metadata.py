@@ -471,7 +471,17 @@ class _Planner:
         using = str(parts.get("using") or "").strip()
         method = using.split()[-1].strip('"').lower() if using else None
         by_name = bool(condition or include) or not isinstance(cols_part, Columns)
-        info = {"by_name": by_name, "django_sql": statement}  # rendered when needed
+        info = {
+            "by_name": by_name,
+            "django_sql": statement,  # rendered when needed
+            # what the vendor's template writes (MySQL's has neither)
+            "condition": re.sub(r"(?is)^\s*WHERE\s+", "", condition)
+            if "%(condition)s" in statement.template
+            else "",
+            "include": [self.stored(n) for n in _INCLUDED.findall(include)]
+            if "%(include)s" in statement.template
+            else [],
+        }
         if not isinstance(cols_part, Columns):
             plan.items.append(("expression_index", name, str(cols_part), unique, info))
             return
@@ -496,10 +506,25 @@ class _Planner:
         plan.items.append(("index", name, elements, unique, info, kwargs))
 
     # -- foreign keys -------------------------------------------------------
+    def _on_delete(self, model: ModelType, fld: Any) -> str | None:
+        """The ON DELETE Django writes (Django 6.1's ``DB_CASCADE``, ...), or None."""
+        make = getattr(self.editor, "_create_on_delete_sql", None)  # Django 6.1+
+        text = str(make(model, fld) or "") if make is not None else ""
+        text = " ".join(text.split()).upper()
+        return text.removeprefix("ON DELETE ") or None
+
     def _add_foreign_keys(self, model: ModelType, plan: TablePlan, columns: set[str]) -> None:
         features = self.connection.features
         if not (self.editor.sql_create_inline_fk or features.supports_foreign_keys):
             return
+        # SQLite writes its keys inline, with DEFERRABLE in the template
+        template = "" if self.editor.sql_create_fk else self.editor.sql_create_inline_fk
+        written = str(template or self.connection.ops.deferrable_sql()).upper()
+        deferrable = None
+        if "DEFERRABLE" in written and "NOT DEFERRABLE" not in written:
+            deferrable = "DEFERRABLE"
+            if "INITIALLY DEFERRED" in written:
+                deferrable += " INITIALLY DEFERRED"
         for fld in model._meta.local_fields:
             if not (fld.remote_field and getattr(fld, "db_constraint", False)):
                 continue
@@ -515,12 +540,19 @@ class _Planner:
                     fld,
                     "_fk_%(to_table)s_%(to_column)s",
                 )
-            info = {"field": fld.name, "django_sql": sql}
+            info = {
+                "field": fld.name,
+                "django_sql": sql,
+                "on_delete": self._on_delete(model, fld),
+                "deferrable": deferrable,
+            }
             target_column = f"{self.stored(self.bare(target.db_table))}.{self.stored(to_column)}"  # type: ignore[arg-type]
             plan.items.append(("foreign_key", self.stored(fld.column), target_column, info))  # type: ignore[arg-type]
 
 
 _SPACES = re.compile(r"\s+")
+#: the names of an INCLUDE clause: ``INCLUDE ("a", "b")``
+_INCLUDED = re.compile(r'"((?:[^"]|"")*)"')
 
 
 @functools.lru_cache(maxsize=4096)  # a project has few distinct type texts

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import checks
+from . import checks, keys
 
 #: (alembic comparator name, comparator), registered in this order.
-TABLE_COMPARATORS: tuple[tuple[str, Any], ...] = (("checks", checks.compare),)
+TABLE_COMPARATORS: tuple[tuple[str, Any], ...] = (
+    ("primary_key", keys.compare),
+    ("checks", checks.compare),
+)
 
 __all__ = ["TABLE_COMPARATORS"]

@@ -195,6 +195,10 @@ class Vendor:
         """Unique constraints of a reflected table; None: use the reflection."""
         return None
 
+    def refine_live_sigs(self, ctx: CompareContext, table: sa.Table, sigs: list[Sig]) -> list[Sig]:
+        """Complete what SQLAlchemy's reflection leaves out of the live signatures."""
+        return sigs
+
     def live_unreflected_indexes(self, ctx: CompareContext, table: sa.Table) -> list[Sig]:
         """Indexes of a reflected table that SQLAlchemy's reflection skipped."""
         return []

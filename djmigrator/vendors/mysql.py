@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,7 +13,7 @@ from django.db import DatabaseError
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from ..columns.live import LiveColumn, LiveTable
-from ..constraints import FOREIGN_KEY, INDEX, UNIQUE, Sig
+from ..constraints import FOREIGN_KEY, INDEX, UNIQUE, Sig, index_detail
 from ..objects.base import Check
 from ..reflection import UNREAD_REFLECTION, scoped_cache
 from .base import TypeSpec, Vendor
@@ -52,6 +53,7 @@ def _column_default(value: str | None, extra: str, mariadb: bool) -> str | None:
 
 
 _CHECKS_CACHE_KEY = "djmigrator_mysql_checks"
+_STATISTICS_CACHE_KEY = "djmigrator_mysql_statistics"
 
 
 def _is_mariadb(connection: Any) -> bool:
@@ -196,9 +198,45 @@ class MySQLVendor(Vendor):
                 continue
             n = len(sig.columns)
             if not any(cols[:n] == sig.columns for cols in covering):
-                added.append(Sig(INDEX, sig.columns, (), field=sig.field))
+                plain = index_detail((), None, (), ())
+                added.append(Sig(INDEX, sig.columns, plain, field=sig.field))
                 covering.append(sig.columns)
         return sigs + added
+
+    def refine_live_sigs(self, ctx: CompareContext, table: sa.Table, sigs: list[Sig]) -> list[Sig]:
+        """Each index's column order (ASC/DESC) and prefix lengths, which
+        SQLAlchemy does not reflect: information_schema.STATISTICS, read once
+        per comparison."""
+        cache = scoped_cache(ctx.sa_conn, _STATISTICS_CACHE_KEY)
+        if "all" not in cache:
+            rows = ctx.sa_conn.exec_driver_sql(
+                "SELECT TABLE_NAME, INDEX_NAME, COLLATION, SUB_PART "
+                "FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
+                "ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"
+            ).all()
+            found: dict[tuple[str, str], list[tuple[bool, int | None]]] = {}
+            for table_name, index, collation, sub_part in rows:
+                key = (str(table_name), str(index))
+                part = int(sub_part) if sub_part is not None else None
+                found.setdefault(key, []).append((collation == "D", part))
+            cache["all"] = found
+        refined = []
+        for sig in sigs:
+            columns = cache["all"].get((table.name, sig.name or ""))
+            if (
+                sig.kind == INDEX
+                and not sig.by_name
+                and columns
+                and len(columns) == len(sig.columns)
+            ):
+                opclasses, method = sig.detail[:2] if sig.detail else ((), None)
+                descending = tuple(d for d, _ in columns)
+                prefixes = tuple(p for _, p in columns)
+                sig = dataclasses.replace(
+                    sig, detail=index_detail(opclasses, method, descending, prefixes)
+                )
+            refined.append(sig)
+        return refined
 
     def fold_extra_sigs(self, ctx: CompareContext, extra: list[Sig]) -> list[Sig]:
         """An extra FK's own index is part of that FK, not an extra index.

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from ..columns.live import LiveColumn, LiveTable
 from ..columns.sqltext import sqlite_columns
-from ..constraints import INDEX, UNIQUE, Sig
+from ..constraints import FOREIGN_KEY, INDEX, UNIQUE, Sig, index_detail
 from ..metadata import normalise_type_text
 from ..reflection import UNREAD_REFLECTION, scoped_cache
 from .base import Vendor
@@ -188,3 +190,46 @@ class SQLiteVendor(Vendor):
             if origin == "c" and name not in reflected:
                 sigs.append(Sig(UNIQUE if unique else INDEX, (), name=name, by_name=True))
         return sigs
+
+    def refine_live_sigs(self, ctx: CompareContext, table: sa.Table, sigs: list[Sig]) -> list[Sig]:
+        """What SQLAlchemy's SQLite reflection leaves out: each index's column
+        order (``PRAGMA index_xinfo``), and a foreign key's ON DELETE (``PRAGMA
+        foreign_key_list``) and DEFERRABLE (the CREATE TABLE text)."""
+        refined = []
+        on_delete: dict[tuple[str, ...], str | None] | None = None
+        for sig in sigs:
+            if sig.kind == INDEX and not sig.by_name and sig.name:
+                keys = [r for r in _pragma(ctx, "index_xinfo", sig.name) if r[5]]
+                if len(keys) == len(sig.columns):
+                    descending = tuple(bool(r[3]) for r in keys)
+                    sig = dataclasses.replace(sig, detail=index_detail((), None, descending, ()))
+            elif sig.kind == FOREIGN_KEY and len(sig.columns) == 1:
+                if on_delete is None:
+                    on_delete = {}
+                    for row in _pragma(ctx, "foreign_key_list", table.name):
+                        action = str(row[6]).upper()
+                        on_delete[(str(row[3]),)] = None if action == "NO ACTION" else action
+                ref_table, ref_cols = sig.detail[:2]
+                deferrable = _deferrable(ctx, table.name, sig.columns[0])
+                detail = (ref_table, ref_cols, on_delete.get(sig.columns), deferrable)
+                sig = dataclasses.replace(sig, detail=detail)
+            refined.append(sig)
+        return refined
+
+
+def _deferrable(ctx: CompareContext, table: str, column: str) -> str | None:
+    """DEFERRABLE [INITIALLY DEFERRED] of ``column``'s REFERENCES clause."""
+    sql = ctx.dialect._get_table_sql(ctx.sa_conn, table) or ""  # type: ignore[attr-defined]
+    quoted = re.escape(column)
+    match = re.search(
+        rf'(?:^|[(,])\s*(?:"{quoted}"|`{quoted}`|\[{quoted}\]|{quoted})\s[^,]*?\bREFERENCES\b'
+        r"[^,]*?\)(?P<rest>[^,]*)",
+        sql,
+        re.IGNORECASE,
+    )
+    if match is None:
+        return None
+    rest = " ".join(match.group("rest").upper().split())
+    if "NOT DEFERRABLE" in rest or "DEFERRABLE" not in rest:
+        return None
+    return "DEFERRABLE INITIALLY DEFERRED" if "INITIALLY DEFERRED" in rest else "DEFERRABLE"
