@@ -267,10 +267,14 @@ def op_steps(migration: Migration, pre: ProjectState, verdict: str = APPLY) -> l
 
 
 def resume(
-    migration: Migration, pre: ProjectState, done: int, fingerprint_matches: bool
+    alias: str, migration: Migration, pre: ProjectState, done: int, fingerprint_matches: bool
 ) -> Decision:
     """A migration an earlier sync left part-done (see progress.py): its first
-    ``done`` operations are in the database, the others are applied."""
+    ``done`` operations are in the database, the others are applied.
+
+    The earlier sync may have been killed after the next operation's schema
+    change and before it could count it: that operation is compared with the
+    database, and skipped if its change is there."""
     name = f"{migration.app_label}.{migration.name}"
     steps = op_steps(migration, pre)
     done = min(done, len(steps))
@@ -287,15 +291,31 @@ def resume(
         )
     for step in steps[:done]:
         step.verdict = SKIP
-    applied = len(steps) - done
+    if done < len(steps) and not _runs_code([steps[done].operation]):
+        step = steps[done]
+        missing, present = effects(alias, step.from_state, step.to_state)
+        if present and (not missing or isinstance(step.operation, ADDITIVE)):
+            step.verdict = SKIP  # done (the repair step adds any rest)
+            done += 1
+        elif present:
+            return Decision(
+                migration,
+                REFUSE,
+                f"migration {name}: operation {step.operation.describe()!r} is partly done "
+                "in the database by an earlier sync that stopped, and cannot be completed "
+                "safely; finish it by hand, then fake the migration with "
+                f"'manage.py migrate {migration.app_label} {migration.name} --fake'",
+                steps,
+            )
+    applied = sum(1 for s in steps if s.verdict == APPLY)
     if not applied:
         return Decision(
-            migration, FAKE, "an earlier sync applied all its operations, then failed", steps
+            migration, FAKE, "an earlier sync applied all its operations, then stopped", steps
         )
     return Decision(
         migration,
         PARTIAL,
-        f"{applied} of {len(steps)} operations applied; an earlier sync that failed did the "
+        f"{applied} of {len(steps)} operations applied; an earlier sync that stopped did the "
         f"first {done}",
         steps,
     )

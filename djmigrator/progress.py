@@ -4,10 +4,12 @@ On a vendor without transactional DDL (MySQL, MariaDB), or for a migration
 declared ``atomic = False``, a migration that fails after some of its
 operations leaves those operations in the database.  The sync then writes one
 row to ``djmigrator_progress``: the migration, how many of its operations are
-done, a fingerprint of those operations and when.  The next sync continues
+done, a fingerprint of those operations and when.  The row is written before
+each operation (``Tracker``), so that a process killed mid-migration leaves it
+too.  The next sync continues
 that migration after them, records it in ``django_migrations`` and deletes the
 row; the table is dropped when its last row goes, so a finished database holds
-nothing of ours.  The table is created only when such a failure happens.
+nothing of ours.  The table is created only when such a migration runs.
 """
 
 from __future__ import annotations
@@ -52,13 +54,50 @@ def fingerprint(migration: Migration, done: int) -> str:
     """sha256 of the source of the migration's first ``done`` operations."""
     digest = hashlib.sha256()
     for operation in migration.operations[:done]:
-        try:
-            text, _ = OperationWriter(operation, indentation=0).serialize()
-        except Exception:  # e.g. a RunPython lambda: its class and description then
-            text = f"{type(operation).__qualname__}: {operation.describe()}"
-        digest.update(text.encode())
-        digest.update(b"\0")
+        _feed(digest, operation)
     return digest.hexdigest()
+
+
+def _feed(digest: Any, operation: Any) -> None:
+    try:
+        text, _ = OperationWriter(operation, indentation=0).serialize()
+    except Exception:  # e.g. a RunPython lambda: its class and description then
+        text = f"{type(operation).__qualname__}: {operation.describe()}"
+    digest.update(text.encode())
+    digest.update(b"\0")
+
+
+class Tracker:
+    """The progress row of a migration applied step by step, kept up to date
+    *before* each step: a process killed (SIGKILL) at any point of the
+    migration leaves a row saying which operations were done before the one
+    it was in, and the next sync continues from there (see plan.resume)."""
+
+    def __init__(self, connection: Any, migration: Migration) -> None:
+        self.connection, self.migration = connection, migration
+        self._digest = hashlib.sha256()
+        self._hashed = 0
+        self._saved = False
+        self._has_table = _has_table(connection)
+
+    def mark(self, done: int) -> None:
+        """The first ``done`` operations are in the database (step ``done`` is next)."""
+        while self._hashed < done:
+            _feed(self._digest, self.migration.operations[self._hashed])
+            self._hashed += 1
+        if not self._has_table:
+            _create_table(self.connection)
+            self._has_table = True
+        _write(self.connection, self.migration, done, self._digest.hexdigest())
+        self._saved = True
+
+    def forget(self) -> None:
+        """The migration is recorded as applied (or nothing of it was done)."""
+        if self._saved:
+            _model().objects.using(self.connection.alias).filter(
+                app=self.migration.app_label, name=self.migration.name
+            ).delete()
+            self._saved = False
 
 
 def _has_table(connection: Any) -> bool:
@@ -76,13 +115,20 @@ def read(connection: Any) -> Recorded:
 
 def save(connection: Any, migration: Migration, done: int) -> None:
     """Record that the first ``done`` operations of ``migration`` are in the database."""
-    model = _model()
     if not _has_table(connection):
-        with connection.schema_editor(atomic=False) as editor:
-            editor.create_model(model)
-    rows = model.objects.using(connection.alias)
+        _create_table(connection)
+    _write(connection, migration, done, fingerprint(migration, done))
+
+
+def _create_table(connection: Any) -> None:
+    with connection.schema_editor(atomic=False) as editor:
+        editor.create_model(_model())
+
+
+def _write(connection: Any, migration: Migration, done: int, mark: str) -> None:
+    rows = _model().objects.using(connection.alias)
     key = {"app": migration.app_label, "name": migration.name}
-    values = {"done": done, "fingerprint": fingerprint(migration, done), "updated": now()}
+    values = {"done": done, "fingerprint": mark, "updated": now()}
     if not rows.filter(**key).update(**values):
         rows.create(**key, **values)
 
@@ -98,3 +144,10 @@ def clear(connection: Any, keys: set[tuple[str, str]]) -> None:
     if not rows.exists():
         with connection.schema_editor(atomic=False) as editor:
             editor.delete_model(model)
+
+
+def tidy(connection: Any) -> None:
+    """Drop the table if no row is left in it (the sync's migrations are done)."""
+    if _has_table(connection) and not _model().objects.using(connection.alias).exists():
+        with connection.schema_editor(atomic=False) as editor:
+            editor.delete_model(_model())

@@ -216,7 +216,7 @@ def _sync_locked(
             if key in recorded:
                 count, mark = recorded[key]
                 same = mark == progress.fingerprint(migration, count)
-                decision = resume(migration, state, count, same)
+                decision = resume(alias, migration, state, count, same)
             else:
                 decision = decide(alias, migration, state, post)
             if decision.verdict == REFUSE:
@@ -245,6 +245,8 @@ def _sync_locked(
             # as migrate does: a squashed migration whose replaced ones are all
             # recorded is recorded too
             executor.check_replacements()
+            if any(_stepwise(connection, m) for m, _ in plan):
+                progress.tidy(connection)  # every migration done: nothing of ours stays
         if not dry_run:  # as migrate: also when nothing was left to apply (a killed
             # run may have recorded its last migration and stopped before this)
             emit_post_migrate_signal(
@@ -346,28 +348,35 @@ def _apply_stepwise(
 ) -> None:
     """Apply the migration operation by operation, each with its own schema editor
     (its deferred SQL runs before the next one starts), so that a failure leaves
-    exactly the operations before it done; that count is kept in
-    djmigrator_progress for the next sync to continue from."""
+    exactly the operations before it done.  Before each operation, how many are
+    done is written to djmigrator_progress (progress.Tracker): the next sync
+    continues from there, whether this one fails or is killed."""
     connection = executor.connection
+    tracker = progress.Tracker(connection, migration)
     count = 0
     try:
         for index, step in enumerate(steps):
             if step.verdict == APPLY:
+                tracker.mark(index)
                 with connection.schema_editor(atomic=migration.atomic) as editor:
                     _forwards(editor, migration, step)
             count = index + 1
-        _record(executor, migration)
+        with transaction.atomic(connection.alias):  # recorded and forgotten at once
+            _record(executor, migration)
+            tracker.forget()
     except Exception as exc:  # a migration's own code may raise anything
         unsaved = ""
-        if any(s.verdict == APPLY for s in steps[:count]):
-            try:
-                progress.save(connection, migration, count)
-            except Exception as why:  # the report must still say what stays
-                unsaved = first_line(why)
+        stays = any(s.verdict == APPLY for s in steps[:count])
+        try:
+            if stays:
+                tracker.mark(count)
+            else:  # nothing of it was done: the next sync decides afresh
+                tracker.forget()
+        except Exception as why:  # the report must still say what stays
+            unsaved = first_line(why) if stays else ""
         stayed = [s.operation.describe() for s in steps[:count]]
         raise MigrationFailed(
-            _failure(executor, migration, exc, done, stayed, unsaved),
-            stays=any(s.verdict == APPLY for s in steps[:count]),
+            _failure(executor, migration, exc, done, stayed, unsaved), stays=stays
         ) from exc
 
 
