@@ -51,22 +51,22 @@ def sync_lock(alias: str) -> Iterator[None]:
                 if time.monotonic() >= deadline:
                     raise busy
                 time.sleep(0.2)
+        _hold(conn, "SELECT pg_backend_pid()")
         try:
             yield
         finally:
-            with conn.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+            _unlock(conn, "SELECT pg_advisory_unlock(%s)", [key])
     elif conn.vendor == "mysql":
         name = f"{LOCK_NAME}:{conn.settings_dict['NAME']}"[:64]
         with conn.cursor() as cursor:
             cursor.execute("SELECT GET_LOCK(%s, %s)", [name, int(timeout)])
             if cursor.fetchone()[0] != 1:
                 raise busy
+        _hold(conn, "SELECT CONNECTION_ID()")
         try:
             yield
         finally:
-            with conn.cursor() as cursor:
-                cursor.execute("SELECT RELEASE_LOCK(%s)", [name])
+            _unlock(conn, "SELECT RELEASE_LOCK(%s)", [name])
     else:
         name = str(conn.settings_dict["NAME"])
         if conn.is_in_memory_db() if hasattr(conn, "is_in_memory_db") else name == ":memory:":
@@ -93,6 +93,75 @@ def sync_lock(alias: str) -> Iterator[None]:
                 yield
             finally:
                 _unlock_file(handle)
+
+
+#: what the Django connection wrapper that took the lock keeps of it
+_HOLDER = "_djmigrator_lock_holder"
+
+
+def _hold(conn: Any, session_sql: str) -> None:
+    """Remember the session that took the lock: the driver's connection object
+    and the server's id of the session."""
+    with conn.cursor() as cursor:
+        cursor.execute(session_sql)
+        session = cursor.fetchone()[0]
+    setattr(conn, _HOLDER, (conn.connection, session, session_sql))
+
+
+def _release(conn: Any) -> bool:
+    """Forget the holder; True if its session is still the one in use (the lock
+    is to be released), False if it is gone (the lock went with it)."""
+    holder = getattr(conn, _HOLDER, None)
+    if holder is None:
+        return False
+    delattr(conn, _HOLDER)
+    return conn.connection is holder[0] and not getattr(conn.connection, "closed", False)
+
+
+def _unlock(conn: Any, sql: str, params: list[Any]) -> None:
+    """Release the lock if its session is still the one in use (else it went
+    with the session, and a new one must not release another sync's lock)."""
+    if not _release(conn):
+        return
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(sql, params)
+    except Exception:  # the session died at the very end: the lock went with it
+        pass
+
+
+def check_held(alias: str) -> None:
+    """Stop (exit 2) unless the session that took this sync's lock is still the
+    one Django uses for ``alias``.
+
+    A server that ends the session (``pg_terminate_backend``, ``KILL``, a
+    restart, a network cut) releases its advisory lock / ``GET_LOCK`` with it,
+    and another sync may take it; Django, for its part, opens a new connection
+    on the next query once it has closed a broken one.  Before each migration
+    and each step the sync checks that the driver connection is the very one
+    that took the lock and that the server still knows its session.  SQLite
+    (a file lock held by this process) and syncs without a lock: nothing to do.
+    """
+    conn = connections[alias]
+    holder = getattr(conn, _HOLDER, None)
+    if holder is None:
+        return
+    dbapi, session, session_sql = holder
+    lost = DjmigratorError(
+        f"The connection to database '{alias}' that held this sync's lock was lost "
+        f"(session {session}); the sync stopped before doing anything more. Run "
+        "smart_makemigrations again: it continues from where this one stopped."
+    )
+    if conn.connection is not dbapi:
+        raise lost
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(session_sql)
+            now = cursor.fetchone()[0]
+    except Exception as exc:  # the driver's error for a dead session varies
+        raise lost from exc
+    if now != session:  # the driver reconnected by itself
+        raise lost
 
 
 def sqlite_file(settings_dict: dict[str, Any]) -> tuple[str, bool]:

@@ -23,7 +23,7 @@ from .comparator import compare_alias
 from .connection import ensure_connected, first_line
 from .errors import DjmigratorError
 from .failures import translate
-from .locks import sync_lock
+from .locks import check_held, sync_lock
 from .newmigrations import (
     Writer,
     add_to_graph,
@@ -211,6 +211,8 @@ def _sync_locked(
         for migration, backwards in plan:
             if backwards:  # pragma: no cover - forward targets only
                 continue
+            if not dry_run:
+                _check_held(alias, actions)
             post = migration.mutate_state(state, preserve=True)
             key = (migration.app_label, migration.name)
             if key in recorded:
@@ -242,6 +244,7 @@ def _sync_locked(
             if lists_writes:
                 actions[:0] = writer.actions
         if not dry_run:
+            _check_held(alias, actions)
             # as migrate does: a squashed migration whose replaced ones are all
             # recorded is recorded too
             executor.check_replacements()
@@ -252,6 +255,8 @@ def _sync_locked(
             emit_post_migrate_signal(
                 max(verbosity - 1, 0), False, alias, apps=state.apps, plan=plan
             )
+        if not dry_run:
+            _check_held(alias, actions)
         try:
             repaired, unchanged = repair(
                 alias, labels, dry_run, skip_tables=touched if dry_run else set()
@@ -268,6 +273,16 @@ def _sync_locked(
         actions=tuple(actions),
         notes=final.notes,
     )
+
+
+def _check_held(
+    alias: str, done: list[Action], cause: Exception | None = None, stays: bool = False
+) -> None:
+    """Stop (exit 2) if the session that holds the sync lock is gone (locks.py)."""
+    try:
+        check_held(alias)
+    except DjmigratorError as exc:
+        raise MigrationFailed(_with_done(str(exc), done), stays=stays) from (cause or exc)
 
 
 class MigrationFailed(DjmigratorError):
@@ -309,6 +324,7 @@ def _act(
             try:
                 _record(executor, migration)
             except Exception as exc:
+                _check_held(connection.alias, done, exc)
                 raise MigrationFailed(_failure(executor, migration, exc, done, [])) from exc
         return Action("fake", app, name, decision.detail)
     steps = decision.steps if decision.verdict == PARTIAL else None
@@ -329,6 +345,7 @@ def _act(
                                 _forwards(editor, migration, step)
                         _record(executor, migration)
             except Exception as exc:  # a migration's own code may raise anything
+                _check_held(connection.alias, done, exc)
                 raise MigrationFailed(_failure(executor, migration, exc, done, [])) from exc
     detail = decision.detail
     skipped = [s.operation.describe() for s in steps or () if s.verdict != APPLY]
@@ -352,11 +369,13 @@ def _apply_stepwise(
     done is written to djmigrator_progress (progress.Tracker): the next sync
     continues from there, whether this one fails or is killed."""
     connection = executor.connection
+    _check_held(connection.alias, done)
     tracker = progress.Tracker(connection, migration)
     count = 0
     try:
         for index, step in enumerate(steps):
             if step.verdict == APPLY:
+                _check_held(connection.alias, done)
                 tracker.mark(index)
                 with connection.schema_editor(atomic=migration.atomic) as editor:
                     _forwards(editor, migration, step)
@@ -365,8 +384,14 @@ def _apply_stepwise(
             _record(executor, migration)
             tracker.forget()
     except Exception as exc:  # a migration's own code may raise anything
-        unsaved = ""
         stays = any(s.verdict == APPLY for s in steps[:count])
+        if isinstance(exc, MigrationFailed):  # the lock was lost before a step
+            exc.stays = stays
+            raise
+        # the row written before the failed step stays; nothing more is written
+        # without the lock
+        _check_held(connection.alias, done, exc, stays)
+        unsaved = ""
         try:
             if stays:
                 tracker.mark(count)
