@@ -17,10 +17,12 @@ from .synctools import Project, Result
 
 #: ``python kill_after.py N manage.py-args...``: manage.py killed after write N.
 KILL_AFTER = """\
-import os, runpy, signal, sys
+import atexit, os, runpy, signal, sys
 
 limit = int(sys.argv[1])
 seen = [0]
+if os.environ.get("DJM_FAULTS_COUNT"):  # where to leave the number of writes seen
+    atexit.register(lambda: open(os.environ["DJM_FAULTS_COUNT"], "w").write(str(seen[0])))
 WRITES = {"insert", "update", "delete", "create", "alter", "drop", "rename", "replace"}
 
 

@@ -17,7 +17,7 @@ from .synctools import Project, dropped_databases_fixture, project_fixture  # no
 APPS = Path(__file__).resolve().parent / "apps"
 
 #: each run of the chain is killed after this many writes of its own
-KILL_POINTS = (1, 5, 2, 9, 3)
+KILL_POINTS = (3, 11, 6, 15, 9)
 
 TITLES = [f"Book {n} {'x' * (n % 7)}" for n in range(1, 41)]
 
