@@ -6,11 +6,14 @@ sync with no duplicate history row."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from .synctools import (  # noqa: F401
     ITEM_INITIAL,
     Project,
+    Result,
     dropped_databases_fixture,
     project_fixture,
 )
@@ -27,6 +30,7 @@ class Item(models.Model):
 #: the file ``kill-session`` exists in the project).
 KILL_SESSION = """
 import os
+import time
 
 from django.db import migrations, models, transaction
 
@@ -66,6 +70,12 @@ def fill(apps, schema_editor):
     apps.get_model("shop", "Item").objects.update(size=3)
     if os.path.exists("kill-session"):
         os.remove("kill-session")
+        if os.path.exists("wait-for-second"):  # another sync is to wait for the lock first
+            open("in-migration", "w").close()
+            for _ in range(600):
+                if os.path.exists("second-waits"):
+                    break
+                time.sleep(0.1)
         kill_session(schema_editor.connection)
 
 
@@ -122,4 +132,47 @@ def test_connection_killed_while_holding_the_lock(project: Project) -> None:
         (2, "b", 3),
     ]
     assert "djmigrator_progress" not in project.tables()
+    project.assert_django_clean()
+
+
+def test_connection_killed_while_a_second_sync_waits(project: Project) -> None:
+    if project.vendor == "sqlite":
+        pytest.skip("SQLite's sync lock is a file lock of the process, not of a session")
+    project.app(
+        "shop", MODELS, {"0001_initial": ITEM_INITIAL, "0002_kill": KILL_SESSION, "0003_note": NOTE}
+    )
+    project.migrate("shop", "0001")
+    project.execute("INSERT INTO shop_item (id, name) VALUES (1, 'a'), (2, 'b')")
+    for marker in ("kill-session", "wait-for-second"):
+        (project.root / marker).touch()
+    args = ("smart_makemigrations", "--noinput", "--format", "json")
+
+    first = project.popen(*args)
+    for _ in range(600):  # the first sync holds the lock, inside 0002
+        if (project.root / "in-migration").exists() or first.poll() is not None:
+            break
+        time.sleep(0.1)
+    second = project.popen(*args)
+    time.sleep(4)  # the second sync has started and waits for the lock
+    (project.root / "second-waits").touch()
+    results = []
+    for proc in (first, second):
+        out, err = proc.communicate(timeout=120)
+        results.append(Result(proc.returncode, out, err))
+
+    stopped, done = results
+    assert stopped.code == 2, str(stopped)
+    assert "that held this sync's lock was lost" in stopped.err, str(stopped)
+    assert done.code == 0, str(done)
+    history = project.history("shop")
+    assert len(history) == len(set(history)), history  # no duplicate row
+    assert history == [("shop", "0001_initial"), ("shop", "0002_kill"), ("shop", "0003_note")]
+    assert project.rows("SELECT id, name, size, note FROM shop_item ORDER BY id") == [
+        (1, "a", 3, None),
+        (2, "b", 3, None),
+    ]
+    assert "djmigrator_progress" not in project.tables()
+    again = project.sync()
+    assert again.code == 0, str(again)
+    assert again.actions == []
     project.assert_django_clean()
