@@ -248,8 +248,9 @@ def _sync_locked(
             # as migrate does: a squashed migration whose replaced ones are all
             # recorded is recorded too
             executor.check_replacements()
-            if any(_stepwise(connection, m) for m, _ in plan):
-                progress.tidy(connection)  # every migration done: nothing of ours stays
+            # every migration done: nothing of ours stays (also an empty table
+            # a run killed after its last row went left behind)
+            progress.tidy(connection)
         if not dry_run:  # as migrate: also when nothing was left to apply (a killed
             # run may have recorded its last migration and stopped before this)
             emit_post_migrate_signal(

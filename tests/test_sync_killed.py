@@ -79,3 +79,26 @@ def test_killed_in_runpython_then_rerun_runs_it(project: Project, atomic: bool) 
     assert project.history("shop") == [("shop", "0001_initial"), ("shop", "0002_fill")]
     assert "djmigrator_progress" not in project.tables()
     project.assert_django_clean()
+
+
+def test_empty_progress_table_left_by_a_killed_run_is_dropped(project: Project) -> None:
+    # killed after its last progress row went and before the table was dropped
+    project.app(
+        "shop",
+        "class Item(models.Model):\n    name = models.CharField(max_length=50)\n",
+        {"0001_initial": ITEM_INITIAL},
+    )
+    project.migrate()
+    project.execute(
+        project.ddl(
+            "CREATE TABLE djmigrator_progress (id {pk}, app varchar(255) NOT NULL, "
+            "name varchar(255) NOT NULL, done integer NOT NULL, "
+            "fingerprint varchar(64) NOT NULL, updated {datetime} NOT NULL)"
+        )
+    )
+
+    result = project.sync()
+
+    assert result.code == 0, str(result)
+    assert result.actions == []
+    assert "djmigrator_progress" not in project.tables()
