@@ -51,12 +51,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--vendors", default="sqlite,postgresql,mysql")
     parser.add_argument("--step", type=int, default=1, help="try every STEP-th kill point")
+    parser.add_argument("--points", default="", help="only these kill points (e.g. 5,67)")
     args = parser.parse_args()
     for vendor in args.vendors.split(","):
         with tempfile.TemporaryDirectory(prefix="djm_faults_") as name:
             tmp = Path(name)
             total = _writes(vendor, tmp)
             points = list(range(1, total + 1, args.step))
+            if args.points:
+                points = [int(p) for p in args.points.split(",")]
             passed, failed = 0, []
             started = time.monotonic()
             for point in points:
