@@ -381,6 +381,7 @@ def _apply_stepwise(
                 with connection.schema_editor(atomic=migration.atomic) as editor:
                     _forwards(editor, migration, step)
             count = index + 1
+        executor.recorder.ensure_schema()  # DDL: not inside the transaction below
         with transaction.atomic(connection.alias):  # recorded and forgotten at once
             _record(executor, migration)
             tracker.forget()
