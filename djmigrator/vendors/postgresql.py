@@ -7,7 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from django.db import DatabaseError, transaction
-from sqlalchemy.dialects.postgresql.base import _NamedTypeLoader
+
+try:  # SQLAlchemy 2.1
+    from sqlalchemy.dialects.postgresql.base import _NamedTypeLoader
+except ImportError:  # SQLAlchemy 2.0: _reflect_type takes the domains and enums
+    _NamedTypeLoader = None  # type: ignore[misc, assignment]
 
 from ..reflection import UNREAD_REFLECTION
 from .base import TypeSpec, Vendor
@@ -77,11 +81,16 @@ class PostgreSQLVendor(Vendor):
         rejected = [t for t in texts if t not in described]
         for text in rejected:
             ctx.note(f"column type {text!r} was not compared: the server rejected it")
-        loader = _NamedTypeLoader(ctx.dialect, ctx.sa_conn, {})  # type: ignore[arg-type]
+        # Django's types are built in: no domain or enum to look up
+        named: tuple[Any, ...] = (
+            ({}, {})
+            if _NamedTypeLoader is None
+            else (_NamedTypeLoader(ctx.dialect, ctx.sa_conn, {}),)  # type: ignore[arg-type]
+        )
         types: dict[str, sa.types.TypeEngine[Any]] = {}
         for text, format_type in described.items():
             types[text] = ctx.dialect._reflect_type(  # type: ignore[attr-defined]
-                format_type, loader, type_description=f"type {text!r}", collation=None
+                format_type, *named, type_description=f"type {text!r}", collation=None
             )
         return {spec: types.get(spec[0]) for spec in specs}
 
