@@ -30,6 +30,17 @@ pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
 @pytest.fixture
 def forks(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     """Share every comparison between three processes; list the children forked."""
+    import threading
+    import time
+
+    # workers fork only while this is the process's one thread (``fork_safe``):
+    # let threads an earlier test started finish first, and name any that stay
+    deadline = time.monotonic() + 30
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread():
+            thread.join(max(0.0, deadline - time.monotonic()))
+    others = [t.name for t in threading.enumerate() if t is not threading.current_thread()]
+    assert not others, f"threads left running by earlier tests: {others}"
     monkeypatch.setattr(comparator, "BATCH_TABLES", 1)
     monkeypatch.setattr(parallel, "MIN_TABLES_PER_WORKER", 1)
     monkeypatch.setattr(parallel, "available_cpus", lambda: 3)
