@@ -25,6 +25,9 @@ class Node:
 def tricks_on(monkeypatch: pytest.MonkeyPatch) -> None:
     """The mechanism, tested on every Python (``bench/gcpause.py`` decides where it is on)."""
     monkeypatch.setattr(gcpause, "active", True)
+    # a clean collector: no freeze or pause left by a test that ran earlier
+    gc.unfreeze()
+    gc.enable()
 
 
 def test_used_where_the_benchmark_says_it_pays() -> None:
