@@ -28,7 +28,7 @@ LEGACY = [
     )""",
     """CREATE TABLE shop_order (
         id {pk},
-        customer_id bigint NOT NULL REFERENCES shop_customer (id),
+        customer_id bigint NOT NULL REFERENCES shop_customer (id) {deferred},
         total integer NOT NULL,
         note varchar(200) NULL
     )""",
