@@ -39,6 +39,27 @@ EXTRA_KINDS: frozenset[str] = frozenset(k for k in KINDS if k.startswith("extra_
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where the model or field that owns a discrepancy is defined."""
+
+    #: path relative to the project's base directory, with ``/`` separators
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class MigrationRef:
+    """The migration whose operation last created or changed an object."""
+
+    app_label: str
+    name: str
+    #: 0-based index of the operation in the migration's ``operations``
+    operation: int
+    #: recorded as applied on the database (and schema) compared
+    applied: bool
+
+
+@dataclass(frozen=True)
 class Discrepancy:
     """One difference between the models and the live schema."""
 
@@ -55,6 +76,11 @@ class Discrepancy:
     message: str = ""
     #: Django's DDL that would create the missing thing (not part of the JSON).
     repair_sql: str = dataclasses.field(default="", compare=False, repr=False)
+    #: where the owner is defined; None where no model owns the thing.  Not
+    #: part of the difference itself, so not compared.
+    source: Source | None = dataclasses.field(default=None, compare=False)
+    #: the migration that last created or changed the object; None for extras
+    migration: MigrationRef | None = dataclasses.field(default=None, compare=False)
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.table, KINDS.index(self.kind), self.columns, self.name or "")
@@ -63,6 +89,7 @@ class Discrepancy:
         data = asdict(self)
         data["columns"] = list(self.columns)
         del data["repair_sql"]
+        # asdict() already turned source / migration into dicts (or left None)
         return data
 
 

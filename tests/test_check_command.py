@@ -24,6 +24,8 @@ SPEC_DISCREPANCY_KEYS = {
     "expected",
     "actual",
     "message",
+    "source",
+    "migration",
 }
 SPEC_DATABASE_KEYS = {"alias", "vendor", "in_sync", "discrepancies", "actions"}
 
@@ -39,6 +41,8 @@ DROPPED_ISBN = {
     "expected": "varchar(20) NULL",
     "actual": None,
     "message": "drift.Book.isbn: column drift_book.isbn is missing",
+    "source": None,
+    "migration": None,
 }
 
 
