@@ -14,6 +14,7 @@ from djmigrator.api import compare, resolve_aliases, sync
 from djmigrator.errors import DjmigratorError
 from djmigrator.failures import check_migrations, reported
 from djmigrator.render import render_text
+from djmigrator.render_github import render_github
 from djmigrator.report import Report
 
 
@@ -69,7 +70,11 @@ class Command(BaseCommand):
             help="Print every action a sync would take, writing nothing.",
         )
         parser.add_argument(
-            "--format", choices=["text", "json"], default="text", help="Output format."
+            "--format",
+            choices=["text", "json", "github"],
+            default="text",
+            help="Output format: text, json (one JSON document), or github "
+            "(GitHub Actions workflow commands).",
         )
         parser.add_argument(
             "--noinput",
@@ -121,6 +126,10 @@ class Command(BaseCommand):
     def _render(self, report: Report, mode: str, options: dict[str, Any]) -> None:
         if options["format"] == "json":
             self.stdout.write(report.to_json())
+            return
+        if options["format"] == "github":
+            for line in render_github(report):
+                self.stdout.write(line)
             return
         for line in render_text(report, self.style, options["verbosity"], mode):
             self.stdout.write(line)
