@@ -12,7 +12,7 @@ from typing import Any
 from django.apps import apps as global_apps
 from django.apps.registry import Apps
 
-from . import conf
+from . import conf, virtualtables
 from .connection import ensure_connected, sa_connection
 from .context import CompareContext
 from .diff import run_alembic, to_discrepancies
@@ -250,7 +250,7 @@ def _compare(
             include_table=include_table,
             include_metadata_table=batch_set.__contains__,
         )
-        return to_discrepancies(ctx, metadata, diffs)
+        return virtualtables.settle(ctx, to_discrepancies(ctx, metadata, diffs))
 
     found: list[Discrepancy] = []
     notes: list[str] = []

@@ -55,7 +55,9 @@ def repair(
     todo = [
         d
         for d in report.discrepancies
-        if (d.kind in REPAIRABLE or _column_kind_restorable(alias, d)) and d.table not in skip
+        if (d.kind in REPAIRABLE or _column_kind_restorable(alias, d))
+        and d.restorable
+        and d.table not in skip
     ]
     if not todo:
         return [], report

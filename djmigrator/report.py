@@ -76,6 +76,9 @@ class Discrepancy:
     message: str = ""
     #: Django's DDL that would create the missing thing (not part of the JSON).
     repair_sql: str = dataclasses.field(default="", compare=False, repr=False)
+    #: False where a sync cannot restore it even though its kind is restored
+    #: (a virtual table's column); not part of the JSON.
+    restorable: bool = dataclasses.field(default=True, compare=False, repr=False)
     #: where the owner is defined; None where no model owns the thing.  Not
     #: part of the difference itself, so not compared.
     source: Source | None = dataclasses.field(default=None, compare=False)
@@ -88,7 +91,7 @@ class Discrepancy:
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["columns"] = list(self.columns)
-        del data["repair_sql"]
+        del data["repair_sql"], data["restorable"]
         # asdict() already turned source / migration into dicts (or left None)
         return data
 

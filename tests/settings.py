@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "tests.apps.drift",
     "tests.apps.routed",
     "tests.apps.objects13",
+    "tests.apps.fts",  # an SQLite FTS5 virtual table under a model, as wagtail's search
 ]
 if "postgresql" in VENDORS:
     INSTALLED_APPS.append("django.contrib.postgres")

@@ -21,6 +21,7 @@ from ..reflection import UNREAD_REFLECTION, lean_inspector
 
 if TYPE_CHECKING:
     from ..context import CompareContext
+    from ..virtualtables import VirtualTable
 
 #: How many columns one probe table holds before it is split.
 PROBE_CHUNK = 48
@@ -71,6 +72,10 @@ class Vendor:
     def is_internal_table(self, name: str) -> bool:
         """Tables the database engine itself owns."""
         return False
+
+    def virtual_tables(self, ctx: CompareContext) -> dict[str, VirtualTable]:
+        """The live virtual tables (SQLite), by name (``virtualtables``)."""
+        return {}
 
     def stored_name(self, name: str) -> str:
         """The identifier the server stores when Django writes ``name``."""

@@ -14,9 +14,11 @@ from ..constraints import FOREIGN_KEY, INDEX, UNIQUE, Sig, index_detail
 from ..metadata import normalise_type_text
 from ..reflection import UNREAD_REFLECTION, scoped_cache
 from .base import Vendor
+from .sqlite_virtual import read_virtual_tables
 
 if TYPE_CHECKING:
     from ..context import CompareContext
+    from ..virtualtables import VirtualTable
 
 # SQLAlchemy skips expression indexes on SQLite, with a warning (dropped by
 # ``libwarnings``); the vendor reads them from PRAGMA index_list
@@ -128,6 +130,9 @@ class SQLiteVendor(Vendor):
 
     def is_internal_table(self, name: str) -> bool:
         return name.startswith("sqlite_")
+
+    def virtual_tables(self, ctx: CompareContext) -> dict[str, VirtualTable]:
+        return read_virtual_tables(ctx.sa_conn)
 
     # SQLite stores a column's declared type as written, and SQLAlchemy folds
     # unknown names into an affinity (``smallint unsigned`` -> INTEGER), so the
