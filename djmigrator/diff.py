@@ -122,7 +122,7 @@ def _compare_constraints(
     live += vendor.live_unreflected_indexes(ctx, conn_table)
     named: list[tuple[Sig, Sig]] = []
     missing, extra = match(expected, live, named)
-    extra = vendor.fold_extra_sigs(ctx, extra)
+    extra = vendor.fold_extra_sigs(ctx, tname, expected, extra)
     missing, extra, mismatched = pair_mismatches(missing, extra)
     mismatched += [(e, s) for e, s in named if _redefined(ctx, tname, e, s)]
     modify_table_ops.ops.extend(SigOp("missing", tname, s) for s in missing)

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "tests.apps.routed",
     "tests.apps.objects13",
     "tests.apps.fts",  # an SQLite FTS5 virtual table under a model, as wagtail's search
+    "tests.apps.fkcover",  # a unique that began with an FK, replaced (MySQL's covering index)
 ]
 if "postgresql" in VENDORS:
     INSTALLED_APPS.append("django.contrib.postgres")

@@ -217,8 +217,11 @@ class Vendor:
         """
         return sigs
 
-    def fold_extra_sigs(self, ctx: CompareContext, extra: list[Sig]) -> list[Sig]:
-        """Drop extras the engine made by itself for another extra (reported once)."""
+    def fold_extra_sigs(
+        self, ctx: CompareContext, table: str, expected: list[Sig], extra: list[Sig]
+    ) -> list[Sig]:
+        """Drop extras the engine made by itself for another extra (reported once),
+        and those Django's own migrations leave behind (a note each)."""
         return extra
 
     # -- checks -------------------------------------------------------------

@@ -56,6 +56,35 @@ _CHECKS_CACHE_KEY = "djmigrator_mysql_checks"
 _STATISTICS_CACHE_KEY = "djmigrator_mysql_statistics"
 
 
+def _fk_cover_note(ctx: CompareContext, table: str, sig: Sig) -> str | None:
+    """Name the index Django's schema editor adds to keep a foreign key covered.
+
+    When a migration removes a unique (or ``unique_together``) that began with
+    a foreign key's column, Django's MySQL schema editor first adds a plain
+    index on that column (``_create_missing_fk_index``), named as
+    ``_create_index_name(table, [column])`` names it; a database built from
+    the models has none where another index already covers the key.
+    Recognised by that name only.
+    """
+    if sig.kind != INDEX or sig.by_name or len(sig.columns) != 1:
+        return None
+    if sig.detail and sig.detail != index_detail((), None, (False,), (None,)):
+        return None  # DESC or a prefix length: not Django's
+    names: dict[tuple[str, str], str] = ctx.cache.setdefault("mysql_fk_cover_names", {})
+    key = (table, sig.columns[0])
+    if key not in names:
+        editor: Any = ctx.connection.SchemaEditorClass(ctx.connection)
+        names[key] = str(editor._create_index_name(table, list(sig.columns), suffix=""))
+    if sig.name != names[key]:
+        return None
+    column = sig.columns[0]
+    return (
+        f"{table}.{sig.name}: index on ({column}) that Django's schema editor adds to keep "
+        f"the foreign key {column} covered when a unique that began with it is removed; "
+        "a database built from the models has none; not drift"
+    )
+
+
 def _is_mariadb(connection: Any) -> bool:
     return bool(getattr(connection, "mysql_is_mariadb", False))
 
@@ -238,17 +267,25 @@ class MySQLVendor(Vendor):
             refined.append(sig)
         return refined
 
-    def fold_extra_sigs(self, ctx: CompareContext, extra: list[Sig]) -> list[Sig]:
+    def fold_extra_sigs(
+        self, ctx: CompareContext, table: str, expected: list[Sig], extra: list[Sig]
+    ) -> list[Sig]:
         """An extra FK's own index is part of that FK, not an extra index.
 
         InnoDB creates an index on exactly a foreign key's columns when no index
         starts with them; for an FK the models lack, that index came with it.
+        Django's covering index for a foreign key is a leftover (``_fk_cover_note``).
         """
         fk_columns = [s.columns for s in extra if s.kind == FOREIGN_KEY]
+        model_fks = {s.columns for s in expected if s.kind == FOREIGN_KEY}
         kept = []
         for sig in extra:
             if sig.kind == INDEX and not sig.by_name and sig.columns in fk_columns:
                 fk_columns.remove(sig.columns)
+                continue
+            note = _fk_cover_note(ctx, table, sig) if sig.columns in model_fks else None
+            if note:
+                ctx.note(note)
                 continue
             kept.append(sig)
         return kept
