@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from .baseline import render_baseline
 from .report import Action, AliasReport, Report
 
 Style = Any  # django.core.management.color.Style
@@ -22,7 +23,7 @@ def render_text(report: Report, style: Style, verbosity: int = 1, mode: str = "c
         fleet = fleets.get(db.alias)
         if fleet is not None and db is fleet[0]:
             lines.append(_fleet_summary(db.alias, fleet, style, several=len(fleets) > 1))
-        if fleet is not None and db.in_sync and not db.actions and verbosity < 2:
+        if fleet is not None and db.in_sync and not db.stale and not db.actions and verbosity < 2:
             continue  # the summary line says it
         lines.extend(_render_alias(db, style, verbosity, mode))
     return lines
@@ -43,7 +44,7 @@ def _fleets(report: Report) -> dict[str, list[AliasReport]]:
 
 def _fleet_summary(alias: str, dbs: list[AliasReport], style: Style, several: bool) -> str:
     """``412 schemas in sync, 3 with drift: acme, globex, initech``."""
-    drifted = [str(db.schema) for db in dbs if not db.in_sync]
+    drifted = [str(db.schema) for db in dbs if not db.in_sync or db.stale]
     in_sync = len(dbs) - len(drifted)
     text = f"{in_sync} schema{'' if in_sync == 1 else 's'} in sync"
     if drifted:
@@ -82,6 +83,7 @@ def _render_alias(db: AliasReport, style: Style, verbosity: int, mode: str) -> l
         for app, items in by_app.items():
             lines.append(style.MIGRATE_LABEL(f"  {app}"))
             lines.extend(items)
+    lines.extend(render_baseline(db, style, verbosity))  # --baseline: accepted, stale
     if verbosity >= 2:
         lines.extend(f"  note: {n}" for n in db.notes)
     return lines

@@ -14,12 +14,14 @@ from typing import Any
 from django.apps import apps as global_apps
 from django.db import connections
 
+from .baseline import Accepted
 from .columns.restore import RESTORED_KINDS, restorable, restore
 from .comparator import compare_alias
 from .connection import first_line
 from .errors import DjmigratorError
 from .failures import translate
 from .report import Action, AliasReport, Discrepancy
+from .tenants import current_schema
 from .vendors import get_vendor
 
 REPAIRABLE = (
@@ -41,9 +43,15 @@ def _models_by_table(stored: Callable[[str], str]) -> dict[str, Any]:
 
 
 def repair(
-    alias: str, labels: list[str] | None, dry_run: bool, skip_tables: set[str]
+    alias: str,
+    labels: list[str] | None,
+    dry_run: bool,
+    skip_tables: set[str],
+    accepted: Accepted | None = None,
 ) -> tuple[list[Action], AliasReport | None]:
     """Recreate, with Django's schema editor, what the models have and the DB lacks.
+
+    ``accepted(alias, schema, d)``: a difference a baseline accepts, left alone.
 
     Returns the actions, and the comparison that found them while it still
     describes the database (nothing was changed: nothing to do, or a dry run).
@@ -58,6 +66,7 @@ def repair(
         if (d.kind in REPAIRABLE or _column_kind_restorable(alias, d))
         and d.restorable
         and d.table not in skip
+        and not (accepted is not None and accepted(alias, current_schema(), d))
     ]
     if not todo:
         return [], report

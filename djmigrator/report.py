@@ -113,6 +113,34 @@ class Action:
 
 
 @dataclass(frozen=True)
+class BaselineEntry:
+    """One accepted difference of a baseline file (``--baseline``).
+
+    Matched on everything but ``reason`` (``djmigrator.baseline``).
+    """
+
+    alias: str
+    schema: str | None
+    kind: str
+    table: str
+    columns: tuple[str, ...] = ()
+    reason: str = ""
+
+    def key(self) -> tuple[str, str | None, str, str, tuple[str, ...]]:
+        return (self.alias, self.schema, self.kind, self.table, self.columns)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "alias": self.alias,
+            "schema": self.schema,
+            "kind": self.kind,
+            "table": self.table,
+            "columns": list(self.columns),
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
 class AliasReport:
     """The result for one ``DATABASES`` alias."""
 
@@ -124,21 +152,31 @@ class AliasReport:
     #: the PostgreSQL schema compared (``--schema``, a tenant), None for the
     #: alias's own search path
     schema: str | None = None
+    #: with ``--baseline``: the differences the baseline accepts (not counted
+    #: in ``discrepancies``), and its entries for this alias / schema that
+    #: matched nothing; None (and left out of the JSON) without a baseline
+    accepted: tuple[Discrepancy, ...] | None = None
+    stale: tuple[BaselineEntry, ...] | None = None
 
     @property
     def in_sync(self) -> bool:
         return not self.discrepancies
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "alias": self.alias,
             "schema": self.schema,
             "vendor": self.vendor,
             "in_sync": self.in_sync,
             "discrepancies": [d.as_dict() for d in self.discrepancies],
-            "actions": [a.as_dict() for a in self.actions],
-            "notes": list(self.notes),
         }
+        if self.accepted is not None:
+            data["accepted"] = [d.as_dict() for d in self.accepted]
+        if self.stale is not None:
+            data["stale"] = [e.as_dict() for e in self.stale]
+        data["actions"] = [a.as_dict() for a in self.actions]
+        data["notes"] = list(self.notes)
+        return data
 
 
 @dataclass(frozen=True)
@@ -154,6 +192,12 @@ class Report:
     @property
     def discrepancies(self) -> tuple[Discrepancy, ...]:
         return tuple(d for db in self.databases for d in db.discrepancies)
+
+    @property
+    def stale(self) -> tuple[BaselineEntry, ...]:
+        """The baseline entries no longer found (``--baseline``): drift too, for
+        the exit status, so that the file cannot rot."""
+        return tuple(e for db in self.databases for e in db.stale or ())
 
     def __getitem__(self, alias: str) -> AliasReport:
         for db in self.databases:

@@ -19,6 +19,7 @@ from django.db.migrations.state import ProjectState
 
 from . import lockwait, progress, remake
 from .api import _run_per_alias, check_app_labels, resolve_aliases
+from .baseline import Accepted, Baseline, accepted_filter
 from .comparator import compare_alias
 from .connection import ensure_connected, first_line
 from .errors import DjmigratorError
@@ -46,8 +47,12 @@ def sync(
     interactive: bool = False,
     verbosity: int = 1,
     schemas: Sequence[str] | None = None,
+    baseline: Baseline | None = None,
 ) -> Report:
     """Bring the database(s) in line with the models; see the SPEC's "Sync".
+
+    ``baseline`` (``--baseline``): the differences it accepts are left as
+    they are (not restored); pending migrations are applied as usual.
 
     With ``dry_run`` nothing is written: the report's actions say what a sync
     would do, with the SQL of each step.  ``schemas`` (PostgreSQL) and
@@ -107,6 +112,7 @@ def sync(
                 in_memory=new_migrations if dry_run or writer else None,
                 writer=writer,
                 lists_writes=listed,
+                accepted=accepted_filter(baseline),
             )
 
         return sync_schemas(alias, patterns, run, dry_run=dry_run)
@@ -155,6 +161,7 @@ def _sync_alias(
     in_memory: dict[str, list[Migration]] | None,
     writer: Writer | None = None,
     lists_writes: bool = True,
+    accepted: Accepted | None = None,
 ) -> AliasReport:
     connection = ensure_connected(alias)
     mirror = (connection.settings_dict.get("TEST") or {}).get("MIRROR")
@@ -165,7 +172,7 @@ def _sync_alias(
     actions: list[Action] = list(written) if writer is None else []
     try:
         return _sync_locked(
-            alias, labels, dry_run, verbosity, in_memory, writer, lists_writes, actions
+            alias, labels, dry_run, verbosity, in_memory, writer, lists_writes, actions, accepted
         )
     except DjmigratorError:
         raise
@@ -185,6 +192,7 @@ def _sync_locked(
     writer: Writer | None,
     lists_writes: bool,
     actions: list[Action],
+    accepted: Accepted | None = None,
 ) -> AliasReport:
     connection = connections[alias]
     # on SQLite, table rebuilds keep what was made by hand (see remake.py);
@@ -260,7 +268,11 @@ def _sync_locked(
             _check_held(alias, actions)
         try:
             repaired, unchanged = repair(
-                alias, labels, dry_run, skip_tables=touched if dry_run else set()
+                alias,
+                labels,
+                dry_run,
+                skip_tables=touched if dry_run else set(),
+                accepted=accepted,
             )
         except DjmigratorError as exc:  # a repair that would rebuild a SQLite table
             raise DjmigratorError(_with_done(str(exc), actions)) from None

@@ -11,6 +11,14 @@ from typing import Any, NoReturn
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from djmigrator.api import compare, resolve_aliases, sync
+from djmigrator.baseline import (
+    Baseline,
+    apply_baseline,
+    load_baseline,
+    stale_hint,
+    summary,
+    write_baseline,
+)
 from djmigrator.errors import DjmigratorError
 from djmigrator.failures import check_migrations, reported
 from djmigrator.render import render_text
@@ -77,6 +85,18 @@ class Command(BaseCommand):
             "(GitHub Actions workflow commands).",
         )
         parser.add_argument(
+            "--baseline",
+            metavar="FILE",
+            help="Accept the differences listed in FILE: they are reported as accepted and "
+            "do not count; entries no longer found are reported as stale (exit 1).",
+        )
+        parser.add_argument(
+            "--update-baseline",
+            action="store_true",
+            help="With --check and --baseline FILE: write FILE with today's differences, "
+            "keeping the reasons of entries already there; exit 0.",
+        )
+        parser.add_argument(
             "--noinput",
             "--no-input",
             action="store_false",
@@ -90,19 +110,53 @@ class Command(BaseCommand):
             raise CommandError("--database and --all-databases cannot be combined.", returncode=2)
         if options["check"] and options["dry_run"]:
             raise CommandError("--check and --dry-run cannot be combined.", returncode=2)
+        if options["update_baseline"] and not (options["check"] and options["baseline"]):
+            raise CommandError(
+                "--update-baseline needs --check and --baseline FILE (the file to write).",
+                returncode=2,
+            )
         mode = "check" if options["check"] else "dry-run" if options["dry_run"] else "sync"
         named = options["databases"] or ([] if options["all_databases"] else ["default"])
+        labels = list(app_labels) or None
+        written: Baseline | None = None
         try:
+            # a bad baseline file stops the run before any database work
+            baseline = (
+                load_baseline(options["baseline"], missing_ok=options["update_baseline"])
+                if options["baseline"]
+                else None
+            )
             # what the library did not word itself (e.g. a file broken meanwhile)
             with reported(named[0] if len(named) == 1 else None):
-                report = self._run(mode, list(app_labels) or None, options)
+                report = self._run(mode, labels, options, baseline)
+            if baseline is not None and options["update_baseline"]:
+                written = write_baseline(report, baseline.path, baseline, labels)
+                report = apply_baseline(report, written, labels)
+            elif baseline is not None:
+                report = apply_baseline(report, baseline, labels)
         except DjmigratorError as exc:
             raise CommandError(str(exc), returncode=2) from exc
         self._render(report, mode, options)
-        if not report.in_sync:
+        if written is not None:
+            if options["format"] == "text" and options["verbosity"] >= 1:
+                assert baseline is not None
+                self.stdout.write(summary(written, baseline))
+            return  # --update-baseline: exit 0
+        if report.stale and options["format"] == "text" and options["verbosity"] >= 1:
+            self.stdout.write(stale_hint(options["baseline"]))
+        # stale entries count as drift for the exit status (SPEC: "so the file
+        # cannot rot"), though not for in_sync, which the SPEC defines as
+        # "discrepancies is empty": a stale entry is no difference in the schema
+        if not report.in_sync or report.stale:
             sys.exit(1)
 
-    def _run(self, mode: str, app_labels: list[str] | None, options: dict[str, Any]) -> Report:
+    def _run(
+        self,
+        mode: str,
+        app_labels: list[str] | None,
+        options: dict[str, Any],
+        baseline: Baseline | None = None,
+    ) -> Report:
         kwargs: dict[str, Any] = {
             "all_databases": options["all_databases"],
         }
@@ -120,6 +174,7 @@ class Command(BaseCommand):
             dry_run=mode == "dry-run",
             interactive=options["interactive"],
             verbosity=options["verbosity"],
+            baseline=baseline,
             **kwargs,
         )
 
