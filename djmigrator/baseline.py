@@ -29,7 +29,7 @@ import dataclasses
 import json
 import os
 import tempfile
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -232,6 +232,23 @@ def updated_entries(
     return tuple(sorted(found.values(), key=_sort_key))
 
 
+def dumps(entries: Iterable[BaselineEntry]) -> str:
+    """The file's text: one entry per block, its columns on one line, so that
+    a change to the file reads well in a diff."""
+    blocks = [
+        "    {\n"
+        + ",\n".join(
+            f"      {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}"
+            for k, v in e.as_dict().items()
+        )
+        + "\n    }"
+        for e in entries
+    ]
+    if not blocks:
+        return '{\n  "accepted": []\n}\n'
+    return '{\n  "accepted": [\n' + ",\n".join(blocks) + "\n  ]\n}\n"
+
+
 def write_baseline(
     report: Report,
     path: str | os.PathLike[str],
@@ -242,7 +259,7 @@ def write_baseline(
     a temporary file in the same directory, then ``os.replace``."""
     name = os.fspath(path)
     entries = updated_entries(report, previous or Baseline(name), app_labels)
-    text = json.dumps({"accepted": [e.as_dict() for e in entries]}, indent=2) + "\n"
+    text = dumps(entries)
     directory = os.path.dirname(os.path.abspath(name))
     try:
         fd, temp = tempfile.mkstemp(prefix=".djmigrator-baseline-", dir=directory)

@@ -64,8 +64,13 @@ def entry(alias: str, kind: str, columns: list[str], reason: str = "") -> dict[s
 
 
 def file_text(entries: list[dict[str, object]]) -> str:
-    """Exactly what ``--update-baseline`` writes."""
-    return json.dumps({"accepted": entries}, indent=2) + "\n"
+    """Exactly what ``--update-baseline`` writes: JSON, an entry per block, its
+    columns on one line."""
+    blocks = [
+        "    {\n" + ",\n".join(f'      "{k}": {json.dumps(v)}' for k, v in e.items()) + "\n    }"
+        for e in entries
+    ]
+    return '{\n  "accepted": [\n' + ",\n".join(blocks) + "\n  ]\n}\n"
 
 
 def check(alias: str, path: Path, *extra: str) -> tuple[int, str, str]:
@@ -93,6 +98,28 @@ def test_update_then_accept_then_new_drift_then_stale(alias: str, fresh_app, tmp
     extra = entry(alias, "extra_column", ["legacy_note"])
     missing = entry(alias, "missing_index", ["pages", "title"])
     assert path.read_text(encoding="utf-8") == file_text([extra, missing])
+    assert path.read_text(encoding="utf-8").splitlines() == [
+        "{",
+        '  "accepted": [',
+        "    {",
+        f'      "alias": "{alias}",',
+        '      "schema": null,',
+        '      "kind": "extra_column",',
+        '      "table": "drift_book",',
+        '      "columns": ["legacy_note"],',
+        '      "reason": ""',
+        "    },",
+        "    {",
+        f'      "alias": "{alias}",',
+        '      "schema": null,',
+        '      "kind": "missing_index",',
+        '      "table": "drift_book",',
+        '      "columns": ["pages", "title"],',
+        '      "reason": ""',
+        "    }",
+        "  ]",
+        "}",
+    ]
     assert out.splitlines() == [
         f"No schema drift on {where(alias)}.",
         "  2 accepted differences (baseline)",
@@ -364,3 +391,51 @@ def test_missing_file_and_option_misuse(alias: str, tmp_path) -> None:
         line = refused(*args, "--database", alias, "drift")
         assert line == "--update-baseline needs --check and --baseline FILE (the file to write)."
     assert not path.exists()
+
+
+def test_schemas_duplicates_and_atomic_write(tmp_path, monkeypatch) -> None:
+    """Per (alias, schema) matching, without a database: an entry of a schema
+    not compared is left alone; a duplicate entry is one; a failed write
+    leaves the old file and no temporary file."""
+    from djmigrator.baseline import Baseline, write_baseline
+    from djmigrator.errors import DjmigratorError
+    from djmigrator.report import AliasReport, BaselineEntry, Discrepancy, Report
+
+    extra = Discrepancy("extra_column", "t", "c", ("c",), message="column t.c has no field")
+    report = Report(
+        (
+            AliasReport("pg", "postgresql", (extra,), schema="acme"),
+            AliasReport("pg", "postgresql", (extra,), schema="globex"),
+        )
+    )
+    acme = BaselineEntry("pg", "acme", "extra_column", "t", ("c",), "acme's own")
+    gone = BaselineEntry("pg", "acme", "extra_index", "t", ("c",), "")
+    other = BaselineEntry("pg", "initech", "extra_column", "t", ("c",), "not compared")
+    baseline = Baseline("b.json", (acme, acme, gone, other))
+    a, g = apply_baseline(report, baseline).databases
+    assert (a.discrepancies, a.accepted, a.stale) == ((), (extra,), (gone,))
+    assert (g.discrepancies, g.accepted, g.stale) == ((extra,), (), ())
+    assert apply_baseline(report, baseline).stale == (gone,)
+
+    path = tmp_path / "b.json"
+    written = write_baseline(report, path, baseline)
+    assert written.entries == (
+        acme,
+        BaselineEntry("pg", "globex", "extra_column", "t", ("c",), ""),
+        other,
+    )
+    assert load_baseline(path) == written and path.stat().st_mode & 0o777 != 0
+    before = path.read_text(encoding="utf-8")
+
+    def refuse(src: str, dst: str) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("djmigrator.baseline.os.replace", refuse)
+    with pytest.raises(DjmigratorError) as caught:
+        write_baseline(Report(), path, written)
+    assert str(caught.value) == (
+        f"Baseline file '{path}' cannot be written (Permission denied); it is unchanged. "
+        "Check the directory's permissions."
+    )
+    assert path.read_text(encoding="utf-8") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.json"]
