@@ -346,3 +346,20 @@ def accepted_filter(baseline: Baseline | None) -> Accepted | None:
         return None
     keys = baseline.keys()
     return lambda alias, schema, d: key_of(alias, schema, d) in keys
+
+
+def github_stale(report: Report, path: str) -> list[str]:
+    """``--format github``: one ``::error`` on the baseline file per stale entry
+    (the run fails for them; without a line, the annotations would not say why)."""
+    from .render_github import command
+
+    return [
+        command(
+            "error",
+            {"file": path, "title": "stale baseline entry"},
+            f"'{e.alias}'{f', schema {e.schema}' if e.schema else ''}: {_describe(e)} is no "
+            f"longer found; run 'smart_makemigrations --check --baseline {path} "
+            "--update-baseline' to drop it, or fix the file.",
+        )
+        for e in report.stale
+    ]

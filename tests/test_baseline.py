@@ -205,6 +205,14 @@ def test_update_then_accept_then_new_drift_then_stale(alias: str, fresh_app, tmp
     assert db["stale"] == [missing]
     assert [d["kind"] for d in db["accepted"]] == ["extra_column"]
 
+    code, out, _ = check(alias, path, "--format", "github")
+    assert code == 1
+    assert out.splitlines()[-1] == (
+        f"::error file={path},title=stale baseline entry::'{alias}': missing_index: "
+        "drift_book (pages, title) is no longer found; run 'smart_makemigrations --check "
+        f"--baseline {path} --update-baseline' to drop it, or fix the file."
+    )
+
     # --update-baseline drops the stale entry
     code, out, _ = check(alias, path, "--update-baseline")
     assert code == 0

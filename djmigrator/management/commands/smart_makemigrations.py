@@ -14,6 +14,7 @@ from djmigrator.api import compare, resolve_aliases, sync
 from djmigrator.baseline import (
     Baseline,
     apply_baseline,
+    github_stale,
     load_baseline,
     stale_hint,
     summary,
@@ -144,6 +145,9 @@ class Command(BaseCommand):
             return  # --update-baseline: exit 0
         if report.stale and options["format"] == "text" and options["verbosity"] >= 1:
             self.stdout.write(stale_hint(options["baseline"]))
+        if report.stale and options["format"] == "github":
+            for line in github_stale(report, options["baseline"]):
+                self.stdout.write(line)
         # stale entries count as drift for the exit status (SPEC: "so the file
         # cannot rot"), though not for in_sync, which the SPEC defines as
         # "discrepancies is empty": a stale entry is no difference in the schema
