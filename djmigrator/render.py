@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from .baseline import render_baseline
+from .hints import hint_lines
 from .report import Action, AliasReport, Report
 
 Style = Any  # django.core.management.color.Style
@@ -80,6 +81,7 @@ def _render_alias(db: AliasReport, style: Style, verbosity: int, mode: str) -> l
             by_app.setdefault(d.app_label or "(no model)", []).append(
                 f"    - {d.kind}: {d.message}" + _detail(d.expected, d.actual, d.kind)
             )
+            by_app[d.app_label or "(no model)"].extend(hint_lines(d, db.vendor))
         for app, items in by_app.items():
             lines.append(style.MIGRATE_LABEL(f"  {app}"))
             lines.extend(items)

@@ -84,6 +84,9 @@ class Discrepancy:
     source: Source | None = dataclasses.field(default=None, compare=False)
     #: the migration that last created or changed the object; None for extras
     migration: MigrationRef | None = dataclasses.field(default=None, compare=False)
+    #: the field or model definition, as ``inspectdb`` writes it, that would
+    #: match the database (``hints.with_suggestions``); text output only
+    suggestion: tuple[str, ...] = dataclasses.field(default=(), compare=False, repr=False)
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.table, KINDS.index(self.kind), self.columns, self.name or "")
@@ -91,7 +94,7 @@ class Discrepancy:
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["columns"] = list(self.columns)
-        del data["repair_sql"], data["restorable"]
+        del data["repair_sql"], data["restorable"], data["suggestion"]
         # asdict() already turned source / migration into dicts (or left None)
         return data
 

@@ -22,6 +22,7 @@ from djmigrator.baseline import (
 )
 from djmigrator.errors import DjmigratorError
 from djmigrator.failures import check_migrations, reported
+from djmigrator.hints import with_suggestions
 from djmigrator.render import render_text
 from djmigrator.render_github import render_github
 from djmigrator.report import Report
@@ -190,5 +191,7 @@ class Command(BaseCommand):
             for line in render_github(report):
                 self.stdout.write(line)
             return
+        if options["verbosity"] >= 1:
+            report = with_suggestions(report)  # the definitions the hints show
         for line in render_text(report, self.style, options["verbosity"], mode):
             self.stdout.write(line)
