@@ -179,6 +179,7 @@ def test_update_then_accept_then_new_drift_then_stale(alias: str, fresh_app, tmp
         "  drift",
         "    - missing_column: drift.Book.isbn: column drift_book.isbn is missing "
         "(expected varchar(20) NULL)",
+        "      hint: run `manage.py smart_makemigrations` to restore it",
         "  2 accepted differences (baseline)",
     ]
     assert path.read_text(encoding="utf-8") == file_text([extra, missing])  # read only
