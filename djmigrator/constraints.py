@@ -65,6 +65,12 @@ class Sig:
             return text
         word = "UNIQUE" if self.kind == UNIQUE else "INDEX"
         extra = ""
+        if self.kind == UNIQUE and self.detail and not self.by_name:
+            nulls_not_distinct, deferrable = self.detail
+            if nulls_not_distinct:
+                word += " NULLS NOT DISTINCT"
+            if deferrable:
+                extra += f" {deferrable}"
         if self.kind == INDEX and self.detail:
             opclasses, method, descending, prefixes = (*self.detail, (), (), (), ())[:4]
             if method and method != "btree":
@@ -224,12 +230,35 @@ def index_detail(
     )
 
 
+def unique_detail(nulls_not_distinct: bool, deferrable: str | None) -> tuple[Any, ...]:
+    """A unique constraint's definition beyond its columns; plain is empty, so
+    that a vendor that has neither compares equal."""
+    return (nulls_not_distinct, deferrable) if nulls_not_distinct or deferrable else ()
+
+
+def deferrable_text(deferrable: bool, initially_deferred: bool) -> str | None:
+    """``DEFERRABLE [INITIALLY DEFERRED]`` (INITIALLY IMMEDIATE is the default)."""
+    if not deferrable:
+        return None
+    return "DEFERRABLE INITIALLY DEFERRED" if initially_deferred else "DEFERRABLE"
+
+
 def unique_sig(constraint: sa.UniqueConstraint) -> Sig:
+    """A unique constraint: ``info`` on the models' side; reflected otherwise,
+    where PostgreSQL's NULLS NOT DISTINCT comes with the reflection and its
+    deferrability from the vendor (``refine_live_sigs``)."""
     columns = tuple(c.name for c in constraint.columns)
     info = constraint.info or {}
+    if "nulls_not_distinct" in info:
+        detail = unique_detail(info["nulls_not_distinct"], info.get("deferrable"))
+    else:
+        detail = unique_detail(
+            bool(_dialect_option(constraint, "postgresql", "nulls_not_distinct")), None
+        )
     return Sig(
         UNIQUE,
         columns,
+        detail,
         name=str(constraint.name) if constraint.name else None,
         field=info.get("field"),
         sql=info.get("django_sql", ""),

@@ -33,6 +33,7 @@ from django.db.backends.ddl_references import Columns, Statement
 from django.db.models import CheckConstraint, Field, Model, UniqueConstraint
 
 from .columns.expected import column_facts
+from .constraints import deferrable_text
 from .tenants import split_qualified
 
 ModelType = type[Model]
@@ -487,6 +488,13 @@ class _Planner:
             return
         names = [self.stored(c) for c in cols_part.columns]
         if unique and is_constraint and not by_name:
+            # Django 5.0+: UniqueConstraint(nulls_distinct=False), deferrable=
+            nulls = " ".join(str(parts.get("nulls_distinct") or "").upper().split())
+            deferrable = " ".join(str(parts.get("deferrable") or "").upper().split())
+            info["nulls_not_distinct"] = nulls == "NULLS NOT DISTINCT"
+            info["deferrable"] = deferrable_text(
+                deferrable.startswith("DEFERRABLE"), deferrable.endswith("INITIALLY DEFERRED")
+            )
             plan.items.append(("unique", names, name, info))
             return
         opclasses = list(getattr(cols_part, "opclasses", ()) or ())

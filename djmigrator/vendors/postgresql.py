@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +14,8 @@ try:  # SQLAlchemy 2.1
 except ImportError:  # SQLAlchemy 2.0: _reflect_type takes the domains and enums
     _NamedTypeLoader = None  # type: ignore[misc, assignment]
 
-from ..reflection import UNREAD_REFLECTION
+from ..constraints import UNIQUE, Sig, deferrable_text, unique_detail
+from ..reflection import UNREAD_REFLECTION, scoped_cache
 from .base import TypeSpec, Vendor
 from .linefeeds import hide_line_feeds, unhide_line_feeds
 
@@ -21,6 +23,16 @@ if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
 
     from ..context import CompareContext
+
+
+_DEFERRABLE_CACHE_KEY = "djmigrator_pg_deferrable_uniques"
+_DEFERRABLE_UNIQUES = """
+    SELECT n.nspname, r.relname, c.conname, c.condeferred
+    FROM pg_catalog.pg_constraint c
+    JOIN pg_catalog.pg_class r ON r.oid = c.conrelid
+    JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace
+    WHERE c.contype = 'u' AND c.condeferrable
+"""
 
 
 class PostgreSQLVendor(Vendor):
@@ -149,6 +161,27 @@ class PostgreSQLVendor(Vendor):
                 "Django 4.1 (Django now creates identity columns); not drift"
             )
         return None
+
+    def refine_live_sigs(self, ctx: CompareContext, table: sa.Table, sigs: list[Sig]) -> list[Sig]:
+        """A unique constraint's deferrability, which SQLAlchemy does not
+        reflect: the deferrable ones, from pg_constraint once per comparison."""
+        if not any(s.kind == UNIQUE and s.name for s in sigs):
+            return sigs
+        cache = scoped_cache(ctx.sa_conn, _DEFERRABLE_CACHE_KEY)
+        if "schema" not in cache:
+            rows = ctx.sa_conn.exec_driver_sql(_DEFERRABLE_UNIQUES).all()
+            cache["schema"] = ctx.sa_conn.exec_driver_sql("SELECT current_schema()").scalar()
+            cache["all"] = {(n, r, c): deferrable_text(True, d) for n, r, c, d in rows}
+        schema = table.schema or cache["schema"]
+        found: dict[tuple[str, str, str], str | None] = cache["all"]
+        refined = []
+        for sig in sigs:
+            deferrable = found.get((schema, table.name, sig.name or ""))
+            if sig.kind == UNIQUE and deferrable and not sig.by_name:
+                nulls_not_distinct = bool(sig.detail and sig.detail[0])
+                sig = dataclasses.replace(sig, detail=unique_detail(nulls_not_distinct, deferrable))
+            refined.append(sig)
+        return refined
 
     # -- checks -------------------------------------------------------------
     def inline_check_names(
