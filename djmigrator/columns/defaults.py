@@ -22,12 +22,16 @@ if TYPE_CHECKING:
 KIND = "default_mismatch"
 
 
-def _text(ctx: CompareContext, default: str | None, auto: bool) -> str | None:
+#: what PostgreSQL prints for an identity column Django did not make
+ALWAYS = "GENERATED ALWAYS AS IDENTITY"
+
+
+def _text(ctx: CompareContext, default: str | None, auto: bool, always: bool = False) -> str | None:
     parts = []
     if ctx.vendor.canonical_sql(default) is not None:
         parts.append(f"DEFAULT {default}")
     if auto:
-        parts.append(ctx.vendor.autoincrement_sql)
+        parts.append(ALWAYS if always else ctx.vendor.autoincrement_sql)
     return " ".join(parts) or None
 
 
@@ -39,10 +43,14 @@ def compare(ctx: CompareContext, table: sa.Table, live: LiveTable) -> Iterator[C
             continue
         default = column.info.get("db_default")
         auto = bool(column.info.get("autoincrement"))
-        if canonical(default) == canonical(got.default) and auto == got.autoincrement:
+        if (
+            canonical(default) == canonical(got.default)
+            and auto == got.autoincrement
+            and not got.identity_always
+        ):
             continue
         expected = _text(ctx, default, auto)
-        actual = _text(ctx, got.default, got.autoincrement)
+        actual = _text(ctx, got.default, got.autoincrement, got.identity_always)
         yield ColumnDiff(
             KIND,
             column.name,

@@ -16,6 +16,8 @@ class LiveColumn:
     default: str | None = None
     #: PostgreSQL identity (or a serial's sequence), AUTO_INCREMENT, AUTOINCREMENT
     autoincrement: bool = False
+    #: PostgreSQL ``GENERATED ALWAYS AS IDENTITY`` (Django makes BY DEFAULT)
+    identity_always: bool = False
     #: a generated column's (expression, stored)
     generated: tuple[str, bool] | None = None
     collation: str | None = None
@@ -48,6 +50,7 @@ def from_reflection(conn_table: sa.Table) -> LiveTable:
         columns[col.name] = LiveColumn(
             default=default,
             autoincrement=auto,
+            identity_always=col.identity is not None and bool(col.identity.always),
             generated=generated,
             collation=getattr(col.type, "collation", None),
             comment=col.comment,

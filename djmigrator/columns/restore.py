@@ -14,6 +14,7 @@ from typing import Any
 from django.db import models
 
 from ..report import Discrepancy
+from .defaults import ALWAYS
 
 #: the kinds ``restore`` handles (what of them: ``restorable``)
 RESTORED_KINDS = frozenset({"default_mismatch", "comment_mismatch"})
@@ -45,7 +46,10 @@ def restorable(d: Discrepancy, auto_word: str) -> bool:
     if d.kind != "default_mismatch" or d.column is None:
         return False
     missing_default = _has_default(d.expected) and not _has_default(d.actual)
-    missing_auto = _has_auto(d.expected, auto_word) and not _has_auto(d.actual, auto_word)
+    # an identity the server generates ALWAYS is another auto-increment, not a
+    # missing one: report only
+    live_auto = _has_auto(d.actual, auto_word) or _has_auto(d.actual, ALWAYS)
+    missing_auto = _has_auto(d.expected, auto_word) and not live_auto
     return missing_default or missing_auto
 
 
