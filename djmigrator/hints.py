@@ -189,6 +189,7 @@ def _suggest(d: Discrepancy, block: list[str]) -> tuple[str, ...]:
     if not block:
         return ()
     if d.kind == "extra_table":
+        block = [_precise(line) for line in block]
         return tuple(block) if _parses("\n".join(block)) else ()
     entry = _field_lines(block).get(d.column or "")
     if entry is None:
@@ -228,6 +229,26 @@ def _with_precision(call: ast.Call, actual: str | None) -> tuple[ast.Call | None
     ]
     guessed = "max_digits and decimal_places have been guessed."
     return ast.Call(func=call.func, args=call.args, keywords=keywords), guessed
+
+
+def _precise(line: str) -> str:
+    """A field line of inspectdb's model, its ``DecimalField`` completed as
+    ``_with_precision`` does (a field without ``max_digits`` does not load)."""
+    if "models.DecimalField(" not in line or "max_digits=" in line:
+        return line
+    code, _sep, comment = line.partition("  # ")
+    try:
+        (statement,) = ast.parse(code.strip()).body
+    except (SyntaxError, ValueError):
+        return line
+    if not (isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call)):
+        return line
+    call, guessed = _with_precision(statement.value, None)
+    if call is None or not guessed:
+        return line
+    notes = " ".join(n for n in (comment, guessed) if n)
+    indent = code[: len(code) - len(code.lstrip())]
+    return f"{indent}{ast.unparse(statement.targets[0])} = {ast.unparse(call)}  # {notes}"
 
 
 def _parses(source: str) -> bool:

@@ -148,7 +148,8 @@ def test_pasted_suggestions_remove_the_differences(project: Project) -> None:
             f"{_quote(project, MIXED)} smallint NOT NULL, price {DECIMAL[project.vendor][0]} NULL)"
         ),
         project.ddl(
-            "CREATE TABLE shop_legacy (id {pk}, label varchar(30) NOT NULL, qty integer NULL)"
+            "CREATE TABLE shop_legacy (id {pk}, label varchar(30) NOT NULL, qty integer NULL, "
+            f"rate {DECIMAL[project.vendor][0]} NULL)"
         ),
     )
     before = project.sync("--check")
@@ -178,6 +179,8 @@ def test_pasted_suggestions_remove_the_differences(project: Project) -> None:
     assert note == ["note = models.IntegerField(blank=True, null=True)"], note
     assert weight == [f"weight = models.SmallIntegerField(db_column='{MIXED}')"], weight
     assert price == [DECIMAL[project.vendor][1]], price
+    # every DecimalField of the model has its precision (inspectdb's guess on SQLite)
+    assert DECIMAL[project.vendor][1].replace("price", "    rate") in legacy, legacy
     assert legacy[0] == "class ShopLegacy(models.Model):" and "        managed = False" in legacy
 
     # the text output shows them, one hint line under each difference
