@@ -130,7 +130,10 @@ def with_suggestions(report: Report) -> Report:
     databases = []
     for db in report.databases:
         if any(d.kind in SUGGESTED_KINDS for d in db.discrepancies):
-            db = _with_suggestions(db)
+            try:
+                db = _with_suggestions(db)
+            except Exception:  # a hint never fails the command: the report as it was
+                pass
         databases.append(db)
     return dataclasses.replace(report, databases=tuple(databases))
 
