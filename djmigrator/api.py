@@ -18,6 +18,7 @@ from django.db import connections
 
 from .comparator import compare_alias
 from .errors import DjmigratorError
+from .explain import explain_reports
 from .failures import reported
 from .fleet import compare_schemas
 from .gcpause import older_objects_frozen
@@ -104,12 +105,16 @@ def compare(
     all_databases: bool = False,
     apps: Apps | None = None,
     schemas: Sequence[str] | None = None,
+    explain: bool = True,
 ) -> Report:
     """Compare the models with the live schema of one or more aliases.
 
     ``schemas`` (PostgreSQL): glob patterns of the schemas to compare, each
     one entry of ``databases``; with django-tenants every tenant's schema is
     compared, the patterns narrowing them (see ``djmigrator.tenants``).
+
+    ``explain``: fill in each discrepancy's ``source`` and ``migration``
+    (``djmigrator.explain``); off, both stay None.
 
     >>> report = compare("default")
     >>> report.in_sync, [d.kind for d in report.discrepancies]
@@ -120,9 +125,12 @@ def compare(
     patterns = list(schemas) if schemas else None
 
     def one(alias: str) -> tuple[AliasReport, ...]:
-        return compare_schemas(
+        reports = compare_schemas(
             alias, patterns, apps=apps, app_labels=labels, standalone=True, compare=compare_alias
         )
+        if not explain:
+            return reports
+        return explain_reports(reports, alias, apps=apps, app_labels=labels)
 
     return _quietly(lambda: Report(databases=_run_per_alias(aliases, one)))
 

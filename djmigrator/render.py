@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from .baseline import render_baseline
 from .hints import hint_lines
-from .report import Action, AliasReport, Report
+from .report import Action, AliasReport, Discrepancy, Report
 
 Style = Any  # django.core.management.color.Style
 
@@ -79,7 +79,9 @@ def _render_alias(db: AliasReport, style: Style, verbosity: int, mode: str) -> l
         by_app: dict[str, list[str]] = {}
         for d in db.discrepancies:
             by_app.setdefault(d.app_label or "(no model)", []).append(
-                f"    - {d.kind}: {d.message}" + _detail(d.expected, d.actual, d.kind)
+                f"    - {d.kind}: {d.message}"
+                + _detail(d.expected, d.actual, d.kind)
+                + _origin(d, verbosity)
             )
             by_app[d.app_label or "(no model)"].extend(hint_lines(d, db.vendor))
         for app, items in by_app.items():
@@ -97,6 +99,25 @@ def _detail(expected: str | None, actual: str | None, kind: str) -> str:
     if kind == "missing_column" and expected:
         return f" (expected {expected})"
     return ""
+
+
+def _origin(d: Discrepancy, verbosity: int) -> str:
+    """`` (shop/models.py:42; 0007_order_total, applied)``: where ``d`` comes
+    from; verbosity 2 adds the operation (and a RunSQL of its migration)."""
+    parts: list[str] = []
+    if d.source is not None:
+        parts.append(f"{d.source.file}:{d.source.line}")
+    ref = d.migration
+    if ref is not None:
+        name = ref.name if ref.app_label == d.app_label else f"{ref.app_label}.{ref.name}"
+        if verbosity >= 2:
+            name += f" operation {ref.operation}"
+            if ref.operation_name:
+                name += f" {ref.operation_name}"
+        parts.append(f"{name}, {'applied' if ref.applied else 'not applied'}")
+        if verbosity >= 2 and ref.runs_sql:
+            parts.append(f"its migration also runs RunSQL on {d.table}")
+    return f" ({'; '.join(parts)})" if parts else ""
 
 
 def _render_action(action: Any, style: Style, verbosity: int) -> str:

@@ -57,6 +57,18 @@ class MigrationRef:
     operation: int
     #: recorded as applied on the database (and schema) compared
     applied: bool
+    #: the operation's class name (``AddField``); text output only, not in the JSON
+    operation_name: str = dataclasses.field(default="", compare=False)
+    #: the migration also runs RunSQL naming the object's table (text output only)
+    runs_sql: bool = dataclasses.field(default=False, compare=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "app_label": self.app_label,
+            "name": self.name,
+            "operation": self.operation,
+            "applied": self.applied,
+        }
 
 
 @dataclass(frozen=True)
@@ -95,7 +107,8 @@ class Discrepancy:
         data = asdict(self)
         data["columns"] = list(self.columns)
         del data["repair_sql"], data["restorable"], data["suggestion"]
-        # asdict() already turned source / migration into dicts (or left None)
+        # asdict() already turned source into a dict (or left None)
+        data["migration"] = None if self.migration is None else self.migration.as_dict()
         return data
 
 

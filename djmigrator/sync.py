@@ -23,6 +23,7 @@ from .baseline import Accepted, Baseline, accepted_filter
 from .comparator import compare_alias
 from .connection import ensure_connected, first_line
 from .errors import DjmigratorError
+from .explain import Explainer
 from .failures import translate
 from .locks import check_held, sync_lock
 from .newmigrations import (
@@ -99,11 +100,14 @@ def sync(
     patterns = list(schemas) if schemas else None
 
     def one(alias: str) -> tuple[AliasReport, ...]:
+        # where each difference left comes from (once the migrations are written)
+        explainer = Explainer(alias, app_labels=labels)
+
         def run(first: bool) -> AliasReport:
             # the files are written once: listed under the first alias
             # (and its first schema) only
             listed = first and bool(primaries) and alias == primaries[0]
-            return _sync_alias(
+            report = _sync_alias(
                 alias,
                 labels,
                 dry_run=dry_run,
@@ -114,6 +118,7 @@ def sync(
                 lists_writes=listed,
                 accepted=accepted_filter(baseline),
             )
+            return explainer.explain(report)  # in the schema's scope: its own history
 
         return sync_schemas(alias, patterns, run, dry_run=dry_run)
 

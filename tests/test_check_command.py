@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from django.db import connections
@@ -29,6 +30,11 @@ SPEC_DISCREPANCY_KEYS = {
 }
 SPEC_DATABASE_KEYS = {"alias", "vendor", "in_sync", "discrepancies", "actions"}
 
+#: the line of ``isbn = models.CharField(...)`` in the drift app's models.py
+ISBN_LINE = (Path(__file__).parent / "apps" / "drift" / "models.py").read_text().splitlines().index(
+    "    isbn = models.CharField(max_length=20, null=True)"
+) + 1
+
 DROPPED_ISBN = {
     "kind": "missing_column",
     "table": "drift_book",
@@ -41,8 +47,10 @@ DROPPED_ISBN = {
     "expected": "varchar(20) NULL",
     "actual": None,
     "message": "drift.Book.isbn: column drift_book.isbn is missing",
-    "source": None,
-    "migration": None,
+    # where Book.isbn is written, and the CreateModel of Book (the third
+    # operation of drift's 0001_initial, which the test database has applied)
+    "source": {"file": "tests/apps/drift/models.py", "line": ISBN_LINE},
+    "migration": {"app_label": "drift", "name": "0001_initial", "operation": 2, "applied": True},
 }
 
 
