@@ -1,18 +1,21 @@
 """Where a model, a field or a ``Meta`` declaration is written: file and line.
 
 Found from the code objects, not by searching text: the model class names
-its module (``inspect.getsourcefile``), the module's source is parsed with
-``ast`` (once per file, ``_parsed``), and the class is the ``ClassDef``
-whose qualified name is the class's ``__qualname__``.  A field is the
-assignment to its name in the body of the first class of the model's MRO
-that has one (an abstract parent's, for an inherited field); a ``Meta``
-index or constraint is the call in a ``Meta`` body that names it (or lists
-its fields), ``unique_together`` its tuple (or its assignment).
+its file (``inspect.getsourcefile``) and, on Python 3.13+, its first line
+(``__firstlineno__``); its ``class`` statement is read as ``inspect``
+reads it and parsed with ``ast`` (after ``WHOLE_FILE_AFTER`` classes of
+one file, or without ``__firstlineno__``, the whole file is parsed once and
+the class is the ``ClassDef`` whose qualified name is its ``__qualname__``).
+A field is the assignment to its name in the body of the first class of the
+model's MRO that has one (an abstract parent's, for an inherited field); a
+``Meta`` index or constraint is the call in a ``Meta`` body that names it
+(or lists its fields), ``unique_together`` its tuple (or its assignment).
 
 Paths: relative to ``settings.BASE_DIR`` (the working directory when it is
-not set), with ``/``; a file of an installed package (site-packages, or any
-``sys.path`` root outside the base directory) relative to that root, as its
-import path spells it (``django/contrib/auth/models.py``); else absolute.
+not set), with ``/``; a file of an installed package (site-packages)
+relative to where it is installed, as its import path spells it
+(``django/contrib/auth/models.py``); any other file outside the base
+directory relative to its ``sys.path`` entry; else absolute.
 """
 
 from __future__ import annotations
@@ -20,11 +23,14 @@ from __future__ import annotations
 import ast
 import functools
 import inspect
+import linecache
 import os
 import site
 import sys
 import sysconfig
+import textwrap
 import threading
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,27 +117,66 @@ def _nested(
                 yield from _nested(child)
 
 
-def _class_node(cls: type) -> tuple[str, ast.ClassDef] | None:
-    """The file of ``cls`` and its ``class`` statement."""
+@dataclass(frozen=True)
+class _Class:
+    path: str
+    node: ast.ClassDef
+    #: what to add to a line of ``node`` to get the file's line
+    offset: int
+
+
+#: Classes of one file read on their own before the whole file is parsed
+#: (once) instead: a class costs about 1/40 of a 1,000-line file.
+WHOLE_FILE_AFTER = 20
+_ASKED: dict[str, int] = {}
+
+_CLASSES: weakref.WeakKeyDictionary[type, _Class | None] = weakref.WeakKeyDictionary()
+
+
+def _class_node(cls: type) -> _Class | None:
+    """The ``class`` statement of ``cls``, parsed (once per class)."""
+    try:
+        return _CLASSES[cls]
+    except KeyError:
+        pass
+    found = _find_class(cls)
+    with _LOCK:
+        _CLASSES[cls] = found
+    return found
+
+
+def _find_class(cls: type) -> _Class | None:
     try:
         path = inspect.getsourcefile(cls)
     except (TypeError, OSError):  # built in, or made at run time (a migration state's)
         return None
     if not path:
         return None
-    parsed = _parsed(path)
+    first = cls.__dict__.get("__firstlineno__")  # Python 3.13+
+    with _LOCK:
+        _ASKED[path] = asked = _ASKED.get(path, 0) + 1
+    if isinstance(first, int) and asked <= WHOLE_FILE_AFTER:
+        # only the class's own lines are parsed, as inspect.getsource reads them
+        block = inspect.getblock(linecache.getlines(path)[first - 1 :])
+        try:
+            tree = ast.parse(textwrap.dedent("".join(block)))
+        except (SyntaxError, ValueError):
+            pass
+        else:
+            for node in tree.body:
+                if isinstance(node, ast.ClassDef) and node.name == cls.__name__:
+                    return _Class(path, node, first - 1)
+    parsed = _parsed(path)  # the whole file, once, for the class's qualified name
     if parsed is None:
         return None
     nodes = parsed.classes.get(cls.__qualname__, [])
     if not nodes:
         return None
-    first = getattr(cls, "__firstlineno__", None)  # Python 3.13
-    if first is not None:
-        for node in nodes:
-            start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-            if start == first:
-                return path, node
-    return path, nodes[-1]  # redefined: the last definition is the one in use
+    for node in nodes:
+        start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+        if start == first:
+            return _Class(path, node, 0)
+    return _Class(path, nodes[-1], 0)  # redefined: the last definition is the one in use
 
 
 # -- lines -----------------------------------------------------------------------
@@ -142,8 +187,7 @@ def model_source(model: ModelType, base: Path) -> Source | None:
     found = _class_node(model)
     if found is None:
         return None
-    path, node = found
-    return Source(display_path(path, base), node.lineno)
+    return Source(display_path(found.path, base), found.node.lineno + found.offset)
 
 
 def field_source(model: ModelType, name: str, base: Path) -> Source | None:
@@ -153,10 +197,9 @@ def field_source(model: ModelType, name: str, base: Path) -> Source | None:
         found = _class_node(cls)
         if found is None:
             continue
-        path, node = found
-        for stmt in node.body:
+        for stmt in found.node.body:
             if _assigns(stmt, name):
-                return Source(display_path(path, base), stmt.lineno)
+                return Source(display_path(found.path, base), stmt.lineno + found.offset)
     return None
 
 
@@ -167,12 +210,11 @@ def declaration_source(model: ModelType, declaration: Declaration, base: Path) -
         found = _class_node(cls)
         if found is None:
             continue
-        path, node = found
-        for meta in node.body:
+        for meta in found.node.body:
             if isinstance(meta, ast.ClassDef) and meta.name == "Meta":
                 line = _declaration_line(meta, declaration, model)
                 if line is not None:
-                    return Source(display_path(path, base), line)
+                    return Source(display_path(found.path, base), line + found.offset)
     return None
 
 
