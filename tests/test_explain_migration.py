@@ -8,11 +8,10 @@ is asserted with it, at lines read from the files."""
 
 from __future__ import annotations
 
+import importlib.util
 import textwrap
 from pathlib import Path
 from typing import Any
-
-import django.contrib.auth.models
 
 from .synctools import (
     AUTO_ID,
@@ -324,7 +323,9 @@ def test_third_party_app_column(project: Project) -> None:
     project.use_auth()
     project.migrate()
     project.execute("ALTER TABLE auth_user DROP COLUMN first_name")
-    path = Path(django.contrib.auth.models.__file__)
+    spec = importlib.util.find_spec("django.contrib.auth.models")
+    assert spec is not None and spec.origin is not None
+    path = Path(spec.origin)
     source = {
         "file": "django/contrib/auth/models.py",  # as its import path spells it
         # inherited from AbstractUser: that class's line
