@@ -21,6 +21,7 @@ from djmigrator.sync import sync
 
 from .cmd_helpers import call, run_manage
 from .conftest import qn, run_sql
+from .test_check_command import ISBN_LINE
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
 
@@ -178,7 +179,8 @@ def test_update_then_accept_then_new_drift_then_stale(alias: str, fresh_app, tmp
         f"Schema drift on {where(alias)}: 1 difference",
         "  drift",
         "    - missing_column: drift.Book.isbn: column drift_book.isbn is missing "
-        "(expected varchar(20) NULL)",
+        f"(expected varchar(20) NULL) (tests/apps/drift/models.py:{ISBN_LINE}; "
+        "0001_initial, applied)",
         "      hint: run `manage.py smart_makemigrations` to restore it",
         "  2 accepted differences (baseline)",
     ]

@@ -6,9 +6,11 @@ the text clause (issue 16).  Expected lines are read from the app's file."""
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 import djmigrator
 from djmigrator.report import MigrationRef, Source
@@ -18,6 +20,7 @@ from .conftest import qn, run_sql
 from .drift_helpers import constraint_name, replace_once, sqlite_rebuild, vendor
 from .test_diff_indexes import drop_index
 from .test_diff_uniques import drop_unique
+from .test_schemas_pattern import PG, make_schema
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
 
@@ -122,3 +125,35 @@ def test_text_clause(alias: str, fresh_app) -> None:
     code, out, _ = call("--check", "--database", alias, "drift", "-v", "2")
     clause = f"({FILE}:{isbn}; 0001_initial operation 2 CreateModel, applied)"
     assert f"{message}{expected} {clause}" in out.splitlines()
+
+
+def test_applied_per_schema() -> None:
+    """PostgreSQL: two schemas with the same drift; one has its own (empty)
+    ``django_migrations``, the other finds the alias's own further along its
+    path, as ``migrate`` with that search path would."""
+    if "postgresql" not in connections:
+        pytest.skip("needs PostgreSQL (DJM_TEST_DATABASES)")
+    prefix = f"djm_{uuid.uuid4().hex[:8]}"
+    own, shared = f"{prefix}_own", f"{prefix}_shared"
+    try:
+        for name in (own, shared):
+            make_schema(name)
+            run_sql(PG, f'ALTER TABLE "{name}".drift_book DROP COLUMN isbn')
+        run_sql(
+            PG,
+            f'CREATE TABLE "{own}".django_migrations (id bigserial PRIMARY KEY, '
+            "app varchar(255) NOT NULL, name varchar(255) NOT NULL, "
+            "applied timestamp with time zone NOT NULL)",
+        )
+        report = djmigrator.compare(PG, ["drift"], schemas=[f"{prefix}_*"])
+    finally:
+        for name in (own, shared):
+            run_sql(PG, f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+    found = {
+        db.schema: [(d.source, d.migration) for d in db.discrepancies] for db in report.databases
+    }
+    isbn = at("    isbn = ")
+    assert found == {
+        own: [(isbn, MigrationRef("drift", "0001_initial", 2, False))],
+        shared: [(isbn, BOOK)],
+    }
