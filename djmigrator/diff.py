@@ -154,6 +154,12 @@ def _redefined(ctx: CompareContext, table: str, expected: Sig, live: Sig) -> boo
     where their spelling differs."""
     if expected.include != live.include:
         return True
+    if (
+        not expected.columns
+        and not live.columns
+        and _expressions_differ(ctx, table, expected, live)
+    ):
+        return True
     if not expected.condition and not live.condition:
         return False
     if not expected.condition or not live.condition:
@@ -172,6 +178,63 @@ def _redefined(ctx: CompareContext, table: str, expected: Sig, live: Sig) -> boo
         )
         return True
     return printed[0] != printed[1]
+
+
+def _expressions_differ(ctx: CompareContext, table: str, expected: Sig, live: Sig) -> bool:
+    """Do two expression indexes of one name index other expressions (or
+    directions)?  Compared as the server prints them where it stores them
+    rewritten; where it cannot print them (an operator class, a collation in
+    the expression list), they are not compared."""
+    if "(" not in expected.text or "(" not in live.text:
+        return False  # a side that does not say what it indexes
+    ours = _items(_expressions(expected))
+    theirs = _items(_expressions(live))
+    if not ours or not theirs:
+        return False
+    vendor = ctx.vendor
+    if len(ours) != len(theirs):
+        return True
+    # an expression's direction: only where the live text is the DDL as
+    # written (SQLite); SQLAlchemy keeps it apart from the expression elsewhere
+    if vendor.stores_conditions_as_written and [d for _, d in ours] != [d for _, d in theirs]:
+        return True
+    fold = vendor.fold_quoted_identifiers
+    texts = [t for t, _ in ours] + [t for t, _ in theirs]
+    keys = [text_key(t, fold_quoted=fold) for t in texts]
+    if keys[: len(ours)] == keys[len(ours) :]:
+        return False
+    if vendor.stores_conditions_as_written:
+        return True
+    printed = vendor.canonical_conditions(ctx, table, texts)
+    if printed is None or None in printed:
+        return False
+    return printed[: len(ours)] != printed[len(ours) :]
+
+
+def _items(text: str) -> list[tuple[str, bool]]:
+    """An index's expression list: each top-level item and whether it is DESC."""
+    items, depth, start = [], 0, 0
+    quote = ""
+    for i, char in enumerate(text + ","):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"`":
+            quote = char
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "," and depth == 0:
+            items.append(text[start:i].strip())
+            start = i + 1
+    found = []
+    for item in items:
+        words = item.rsplit(None, 1)
+        descending = len(words) == 2 and words[1].upper() == "DESC"
+        if len(words) == 2 and words[1].upper() in ("ASC", "DESC"):
+            item = words[0]
+        found.append((item, descending))
+    return found
 
 
 def _setup(plugin: Plugin) -> None:

@@ -30,6 +30,7 @@ _SHARED_PRAGMAS = frozenset({"table_xinfo", "table_info", "index_list", "foreign
 _CACHE_KEY = "djmigrator_sqlite"
 _PRAGMA_CACHE_KEY = "djmigrator_sqlite_pragmas"
 _TYPES_CACHE_KEY = "djmigrator_sqlite_types"
+_INDEX_SQL_CACHE_KEY = "djmigrator_sqlite_index_sql"
 
 
 def _pragma(ctx: CompareContext, pragma: str, name: str) -> list[Any]:
@@ -109,6 +110,18 @@ def _read_pragma(
     finally:
         cursor.close()
     return []
+
+
+def _index_sql(ctx: CompareContext) -> dict[str, str]:
+    """Each index's CREATE INDEX text as SQLite keeps it (as written), read once."""
+    cache = scoped_cache(ctx.sa_conn, _INDEX_SQL_CACHE_KEY)
+    if "all" not in cache:
+        rows = ctx.sa_conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        ).all()
+        cache["all"] = {str(name): str(sql) for name, sql in rows}
+    found: dict[str, str] = cache["all"]
+    return found
 
 
 def _index_list(ctx: CompareContext, table: str) -> list[Any]:
@@ -193,7 +206,9 @@ class SQLiteVendor(Vendor):
         for row in _index_list(ctx, table.name):
             _seq, name, unique, origin = row[:4]
             if origin == "c" and name not in reflected:
-                sigs.append(Sig(UNIQUE if unique else INDEX, (), name=name, by_name=True))
+                kind = UNIQUE if unique else INDEX
+                text = _index_sql(ctx).get(str(name), "")
+                sigs.append(Sig(kind, (), name=name, by_name=True, text=text))
         return sigs
 
     def refine_live_sigs(self, ctx: CompareContext, table: sa.Table, sigs: list[Sig]) -> list[Sig]:
