@@ -41,6 +41,10 @@ SUGGESTED_KINDS = frozenset(
 )
 
 SYNC = "run `manage.py smart_makemigrations` to restore it"
+#: a missing object that no migration creates yet: the sync writes one
+WRITE = "run `manage.py smart_makemigrations` to write its migration and apply it"
+#: a missing object whose migration is not applied on this database
+APPLY = "run `manage.py smart_makemigrations` to apply {}"
 
 #: for the report-only kinds: the two ways out (the database by hand, or the model)
 WAYS_OUT: dict[str, str] = {
@@ -101,6 +105,10 @@ def restored_by_sync(d: Discrepancy, vendor: str) -> bool:
 def hint(d: Discrepancy, vendor: str) -> str:
     """The one line saying what to do about ``d`` (without the suggestion)."""
     if restored_by_sync(d, vendor):
+        if d.kind.startswith("missing_") and d.migration is None:
+            return WRITE
+        if d.kind.startswith("missing_") and d.migration is not None and not d.migration.applied:
+            return APPLY.format(f"{d.migration.app_label}.{d.migration.name}")
         return SYNC
     return WAYS_OUT.get(d.kind, "change the database by hand, or the model to match it")
 

@@ -8,6 +8,7 @@ a throwaway project, it makes the difference go away.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
 import subprocess
 import sys
@@ -17,9 +18,9 @@ from django.core.management.color import no_style
 from django.db import connections
 
 import djmigrator
-from djmigrator.hints import SYNC, WAYS_OUT, hint, hint_lines, with_suggestions
+from djmigrator.hints import SYNC, WAYS_OUT, WRITE, hint, hint_lines, with_suggestions
 from djmigrator.render import render_text
-from djmigrator.report import KINDS, Discrepancy
+from djmigrator.report import KINDS, Discrepancy, MigrationRef
 
 from .conftest import qn, run_sql
 from .synctools import Project, dropped_databases_fixture, project_fixture
@@ -35,7 +36,7 @@ def test_every_kind_has_a_hint() -> None:
         d = Discrepancy(kind=kind, table="t", column="c")
         text = hint(d, "postgresql")
         if kind.startswith("missing_"):
-            assert text == SYNC, kind
+            assert text == WRITE, kind  # no migration creates it yet
         elif kind in ("comment_mismatch",):
             assert text == SYNC  # a sync sets the model's comment
         else:
@@ -70,7 +71,20 @@ def test_hint_lines_layout() -> None:
     assert lead.startswith("      hint: drop the table by hand, or add this model (")
     assert block == ["          class T:", "              pass"]
     plain = Discrepancy(kind="missing_column", table="t", column="c")
-    assert hint_lines(plain, "mysql") == [f"      hint: {SYNC}"]
+    assert hint_lines(plain, "mysql") == [f"      hint: {WRITE}"]
+
+
+def test_a_missing_objects_hint_follows_its_migration() -> None:
+    """Restored when its migration is applied, applied when it is not, written
+    when no migration creates it."""
+    made = MigrationRef("shop", "0007_order_total", 2, applied=True)
+    pending = MigrationRef("shop", "0007_order_total", 2, applied=False)
+    d = Discrepancy(kind="missing_column", table="t", column="c")
+    assert hint(dataclasses.replace(d, migration=made), "sqlite") == SYNC
+    assert hint(dataclasses.replace(d, migration=pending), "sqlite") == (
+        "run `manage.py smart_makemigrations` to apply shop.0007_order_total"
+    )
+    assert hint(d, "sqlite") == WRITE
 
 
 # -- suggestions, pasted into a real project -------------------------------------
