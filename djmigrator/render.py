@@ -103,7 +103,7 @@ def _detail(expected: str | None, actual: str | None, kind: str) -> str:
 
 def _origin(d: Discrepancy, verbosity: int) -> str:
     """`` (shop/models.py:42; 0007_order_total, applied)``: where ``d`` comes
-    from; verbosity 2 adds the operation (and a RunSQL of its migration)."""
+    from, and a migration's RunSQL on its table; verbosity 2 adds the operation."""
     parts: list[str] = []
     if d.source is not None:
         parts.append(f"{d.source.file}:{d.source.line}")
@@ -115,8 +115,14 @@ def _origin(d: Discrepancy, verbosity: int) -> str:
             if ref.operation_name:
                 name += f" {ref.operation_name}"
         parts.append(f"{name}, {'applied' if ref.applied else 'not applied'}")
-        if verbosity >= 2 and ref.runs_sql:
+    if d.sql_by is not None:
+        # an app may make this on purpose with SQL of its own (a full-text index)
+        app_label, sql_name = d.sql_by
+        if ref is not None and (ref.app_label, ref.name) == d.sql_by:
             parts.append(f"its migration also runs RunSQL on {d.table}")
+        else:
+            where = sql_name if app_label == d.app_label else f"{app_label}.{sql_name}"
+            parts.append(f"RunSQL on {d.table} in {where}")
     return f" ({'; '.join(parts)})" if parts else ""
 
 

@@ -96,6 +96,9 @@ class Discrepancy:
     source: Source | None = dataclasses.field(default=None, compare=False)
     #: the migration that last created or changed the object; None for extras
     migration: MigrationRef | None = dataclasses.field(default=None, compare=False)
+    #: the last migration whose ``RunSQL`` names the table, as (app_label,
+    #: name): what may have made the difference on purpose (text output only)
+    sql_by: tuple[str, str] | None = dataclasses.field(default=None, compare=False, repr=False)
     #: the field or model definition, as ``inspectdb`` writes it, that would
     #: match the database (``hints.with_suggestions``); text output only
     suggestion: tuple[str, ...] = dataclasses.field(default=(), compare=False, repr=False)
@@ -106,7 +109,7 @@ class Discrepancy:
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["columns"] = list(self.columns)
-        del data["repair_sql"], data["restorable"], data["suggestion"]
+        del data["repair_sql"], data["restorable"], data["sql_by"], data["suggestion"]
         # asdict() already turned source into a dict (or left None)
         data["migration"] = None if self.migration is None else self.migration.as_dict()
         return data

@@ -274,8 +274,8 @@ def test_unapplied_migrations_and_a_rename(project: Project) -> None:
             ref(second, 2, False),
         ),
     }
-    # the text clause: source and migration; -v 2 adds the operation, and the
-    # RunSQL the same migration runs on the table
+    # the text clause: source, migration and the RunSQL the same migration
+    # runs on the table; -v 2 adds the operation
     note = line_of(project.root / "shop" / "models.py", "    note = ")
     message = (
         "    - missing_column: shop.Item.note: column shop_item.note is missing "
@@ -283,7 +283,9 @@ def test_unapplied_migrations_and_a_rename(project: Project) -> None:
     )
     text = project.manage("smart_makemigrations", "--check")
     assert text.code == 1, str(text)
-    assert f"{message} (shop/models.py:{note}; {second}, not applied)" in text.out.splitlines()
+    also = "its migration also runs RunSQL on shop_item"
+    clause = f"(shop/models.py:{note}; {second}, not applied; {also})"
+    assert f"{message} {clause}" in text.out.splitlines(), text.out
     text = project.manage("smart_makemigrations", "--check", "-v", "2")
     clause = (
         f"(shop/models.py:{note}; {second} operation 0 AddField, not applied; "
@@ -338,3 +340,36 @@ def test_third_party_app_column(project: Project) -> None:
             ref("0012_alter_user_first_name_max_length", 0, True, app="auth"),
         ),
     }
+
+
+#: an app that makes its own index with SQL, as wagtail makes its search indexes
+SEARCH_INDEX = HEAD + textwrap.indent(
+    """\
+dependencies = [("shop", "0003_rename_name_item_title")]
+operations = [
+    migrations.RunSQL(
+        "CREATE INDEX shop_item_title_search ON shop_item (title)",
+        "DROP INDEX shop_item_title_search",
+    ),
+]
+""",
+    "    ",
+)
+
+
+def test_an_index_a_migrations_runsql_made_names_that_migration(project: Project) -> None:
+    """An extra made on purpose by a migration's RunSQL: no ``migration`` (an
+    extra has none), and the text says which migration's SQL names the table."""
+    project.app("shop", MODELS, {**MIGRATIONS, "0004_search": SEARCH_INDEX})
+    project.migrate()
+    assert explained(project) == {
+        ("extra_index", "shop_item", "shop_item_title_search"): (
+            at(project, "    title = "),
+            None,
+        ),
+    }
+    text = project.manage("smart_makemigrations", "--check")
+    assert text.code == 1, str(text)
+    title = line_of(project.root / "shop" / "models.py", "    title = ")
+    (line,) = [t for t in text.out.splitlines() if "extra_index" in t]
+    assert line.endswith(f"(shop/models.py:{title}; RunSQL on shop_item in 0004_search)"), line

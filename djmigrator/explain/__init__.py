@@ -90,6 +90,7 @@ class Explainer:
 
     # -- one discrepancy ---------------------------------------------------------
     def _explained(self, d: Discrepancy, base: Path, schema: str | None) -> Discrepancy:
+        d = self._with_sql_by(d)
         owner = self._owner(d)
         if owner is None:
             return d
@@ -102,6 +103,16 @@ class Explainer:
         if source is None and migration is None:
             return d
         return dataclasses.replace(d, source=source, migration=migration)
+
+    def _with_sql_by(self, d: Discrepancy) -> Discrepancy:
+        """``d`` with the last migration whose RunSQL names its table (an app
+        that changes its own tables on purpose: a full-text index, a column
+        type), if any migration of the project does."""
+        history = self._walked()
+        if history is None or not history.run_sql:
+            return d
+        found = history.last_run_sql_on(split_qualified(d.table)[1])
+        return dataclasses.replace(d, sql_by=found) if found else d
 
     def _owner(self, d: Discrepancy) -> _Owner | None:
         if d.app_label is None or d.model is None:

@@ -52,6 +52,11 @@ class ModelHistory:
     together: dict[tuple[str, tuple[str, ...]], Step] = field(default_factory=dict)
 
 
+def _names(sql: str, table: str) -> bool:
+    """Does ``sql`` (lower case) name ``table`` as a whole word?"""
+    return re.search(rf"(?<![\w$]){re.escape(table.lower())}(?![\w$])", sql) is not None
+
+
 @dataclass
 class History:
     """The last step per object, after the whole graph."""
@@ -71,9 +76,14 @@ class History:
     def runs_sql_on(self, step: Step, table: str) -> bool:
         """Does the migration of ``step`` also hold RunSQL naming ``table``?"""
         sql = self.run_sql.get((step.app_label, step.name))
-        if not sql:
-            return False
-        return re.search(rf"(?<![\w$]){re.escape(table.lower())}(?![\w$])", sql) is not None
+        return sql is not None and _names(sql, table)
+
+    def last_run_sql_on(self, table: str) -> MigrationKey | None:
+        """The last migration (in ``migrate``'s order) whose RunSQL names ``table``."""
+        for key in reversed(self.run_sql):
+            if _names(self.run_sql[key], table):
+                return key
+        return None
 
     def applied(self, step: Step, recorded: Collection[MigrationKey]) -> bool:
         """Is the migration of ``step`` recorded as applied?  A squashed one is
