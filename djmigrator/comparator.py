@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import dataclasses
 import fnmatch
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 
 from django.apps import apps as global_apps
@@ -17,7 +18,7 @@ from .connection import ensure_connected, sa_connection
 from .context import CompareContext
 from .diff import run_alembic, to_discrepancies
 from .gcpause import one_batch
-from .metadata import build_expected
+from .metadata import ExpectedSchema, build_expected, iter_models, model_is_compared
 from .parallel import fork_safe, run_shares, worker_count
 from .reflection import shared_reflection
 from .report import AliasReport, Discrepancy
@@ -146,7 +147,7 @@ def _compare(
         # Django's names, and the names the server stores for them (PostgreSQL
         # truncates identifiers at 63 bytes): a caller may give either
         tables = {*tables, *(vendor.stored_name(t) for t in tables)}
-    expected = build_expected(
+    expected = _expected(
         connection,
         registry,
         routing,
@@ -272,6 +273,65 @@ def _compare(
         if app_labels is None or labels.intersection(app_labels)
     }
     return report, others
+
+
+#: while set (``shared_expected``): the models' side, built once and reused by
+#: every comparison of the same models (the schemas of a fleet)
+_EXPECTED: contextvars.ContextVar[dict[Any, ExpectedSchema] | None] = contextvars.ContextVar(
+    "djmigrator_expected", default=None
+)
+
+
+@contextlib.contextmanager
+def shared_expected() -> Iterator[None]:
+    """Build the models' side once for all comparisons inside (a fleet's
+    schemas): each table is planned once, however many schemas differ."""
+    token = _EXPECTED.set({})
+    try:
+        yield
+    finally:
+        _EXPECTED.reset(token)
+
+
+def _expected(
+    connection: Any,
+    registry: Apps,
+    routing: str,
+    *,
+    only_tables: set[str] | None,
+    qualified_schema: str | None,
+) -> ExpectedSchema:
+    memo = _EXPECTED.get()
+    if memo is None:
+        return build_expected(
+            connection,
+            registry,
+            routing,
+            only_tables=only_tables,
+            qualified_schema=qualified_schema,
+        )
+    # which models migrate creates here is the routers' answer, which may
+    # depend on the schema (django-tenants: shared apps in public only)
+    compared = tuple(m._meta.label for m in iter_models(registry) if model_is_compared(m, routing))
+    key = (
+        connection.alias,
+        id(registry),
+        routing,
+        frozenset(only_tables) if only_tables is not None else None,
+        qualified_schema,
+        compared,
+    )
+    expected = memo.get(key)
+    if expected is None:
+        expected = memo[key] = build_expected(
+            connection,
+            registry,
+            routing,
+            only_tables=only_tables,
+            qualified_schema=qualified_schema,
+        )
+        expected.keep_plans = True  # the next schema builds from the same plans
+    return expected
 
 
 def _shares(batches: list[list[str]], workers: int) -> list[list[list[str]]]:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection, Sequence
 
 from django.apps.registry import Apps
 
-from .comparator import compare_alias
+from .comparator import compare_alias, shared_expected
 from .connection import ensure_connected
 from .report import AliasReport
 from .tenants import public_schema, schema_digests, select_schemas, uses_django_tenants
@@ -42,15 +42,16 @@ def compare_schemas(
     tenants = uses_django_tenants(connection)
     shared: dict[tuple[str, str], AliasReport] = {}
     reports: list[AliasReport] = []
-    for schema in named:
-        key = (digests[schema], _role(schema, tenants))
-        report = shared.get(key)
-        if report is None:
-            report = compare(
-                alias, apps=apps, app_labels=app_labels, standalone=standalone, schema=schema
-            )
-            shared[key] = report
-        reports.append(dataclasses.replace(report, schema=schema))
+    with shared_expected():  # the models' side planned once for every schema
+        for schema in named:
+            key = (digests[schema], _role(schema, tenants))
+            report = shared.get(key)
+            if report is None:
+                report = compare(
+                    alias, apps=apps, app_labels=app_labels, standalone=standalone, schema=schema
+                )
+                shared[key] = report
+            reports.append(dataclasses.replace(report, schema=schema))
     return tuple(reports)
 
 

@@ -67,6 +67,8 @@ class ExpectedSchema:
 
     #: tables planned ahead (``plan``)
     plans: dict[str, TablePlan] = field(default_factory=dict)
+    #: keep what ``build`` plans (the schemas of a fleet build from one plan)
+    keep_plans: bool = False
 
     def plan(self, tables: Iterable[str]) -> None:
         """Ask Django about ``tables`` now; ``build`` then touches no model or field.
@@ -87,9 +89,11 @@ class ExpectedSchema:
         planner: _Planner | None = None
         for name in tables:
             plan = self.plans.get(name)
-            if plan is None:  # planned as it is built, and not kept
+            if plan is None:  # planned as it is built, and not kept (unless asked)
                 planner = planner or _Planner(self.connection)
                 plan = planner.plan(*self.sources[name])
+                if self.keep_plans:
+                    self.plans[name] = plan
             if plan.name not in metadata.tables:
                 _make_table(plan, metadata)
         return metadata

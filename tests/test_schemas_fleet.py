@@ -186,3 +186,25 @@ def test_every_catalog_difference_changes_the_digest(fleet: Fleet) -> None:
     for name, change in zip(changed, CHANGES, strict=True):
         assert digests[name] != digests[base], change
     assert len(set(digests.values())) == len(CHANGES) + 1
+
+
+def test_the_models_are_planned_once_for_the_whole_fleet(
+    fleet: Fleet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three distinct schemas, three comparisons, one plan of each table."""
+    from djmigrator import metadata
+
+    fleet.grow(3)
+    for name, (sql, _) in zip(fleet.names[1:], DRIFT, strict=False):
+        run_sql(PG, sql.format(s=f'"{name}"'))
+    planned: list[str] = []
+    plan = metadata._Planner.plan
+
+    def counting(self: Any, model: Any, *rest: Any) -> Any:
+        planned.append(model._meta.db_table)
+        return plan(self, model, *rest)
+
+    monkeypatch.setattr(metadata._Planner, "plan", counting)
+    report = djmigrator.compare(PG, ["drift"], schemas=[f"{fleet.prefix}_*"])
+    assert [len(rows(db)) for db in report.databases] == [0, 1, 1]
+    assert planned and sorted(planned) == sorted(set(planned)), planned
