@@ -14,13 +14,20 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Collection, Sequence
+from typing import Any
 
 from django.apps.registry import Apps
 
 from .comparator import compare_alias, shared_expected
 from .connection import ensure_connected
 from .report import AliasReport
-from .tenants import public_schema, schema_digests, select_schemas, uses_django_tenants
+from .tenants import (
+    public_schema,
+    schema_digests,
+    select_schemas,
+    tenant_type,
+    uses_django_tenants,
+)
 
 
 def compare_schemas(
@@ -44,7 +51,7 @@ def compare_schemas(
     reports: list[AliasReport] = []
     with shared_expected():  # the models' side planned once for every schema
         for schema in named:
-            key = (digests[schema], _role(schema, tenants))
+            key = (digests[schema], _role(connection, schema, tenants))
             report = shared.get(key)
             if report is None:
                 report = compare(
@@ -55,9 +62,11 @@ def compare_schemas(
     return tuple(reports)
 
 
-def _role(schema: str, tenants: bool) -> str:
+def _role(connection: Any, schema: str, tenants: bool) -> str:
     """Which models a schema is compared with: with django-tenants, the public
-    schema holds the shared apps and every other schema the tenant apps."""
+    schema holds the shared apps and every other schema the tenant apps (of
+    its tenant's type, with multi-type tenants)."""
     if tenants and schema == public_schema():
         return "public"
-    return "schema"
+    kind = tenant_type(connection, schema) if tenants else None
+    return "schema" if kind is None else f"schema of type {kind}"

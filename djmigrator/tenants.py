@@ -1,9 +1,10 @@
 """Which PostgreSQL schemas an alias holds, and how a comparison works in one.
 
 Without django-tenants, ``--schema PATTERN`` selects schemas by name (glob);
-with it (``TENANT_MODEL``, ``SHARED_APPS``, ``TENANT_APPS`` and its
-``postgresql_backend``), the public schema and every tenant's schema, read
-from the tenant model, are compared, ``--schema`` narrowing them.
+with it (``TENANT_MODEL``, ``SHARED_APPS``, ``TENANT_APPS`` or multi-type
+``TENANT_TYPES``, and its ``postgresql_backend``), the public schema and
+every tenant's schema, read from the tenant model (with each tenant's type),
+are compared, ``--schema`` narrowing them.
 
 ``schema_scope`` makes a schema the first one of the connection's
 ``search_path`` (then the alias's own path), the way django-tenants does for
@@ -71,15 +72,34 @@ def quote_ident(name: str) -> str:
 
 
 def uses_django_tenants(connection: BaseDatabaseWrapper) -> bool:
-    """Is ``connection`` django-tenants' backend, with its settings?"""
+    """Is ``connection`` django-tenants' backend, with its settings (one type of
+    tenant: ``SHARED_APPS`` / ``TENANT_APPS``; several: ``TENANT_TYPES``)?"""
     return (
         connection.vendor == "postgresql"
         and hasattr(connection, "set_schema")
         and hasattr(connection, "set_tenant")
         and bool(getattr(settings, "TENANT_MODEL", None))
-        and hasattr(settings, "SHARED_APPS")
-        and hasattr(settings, "TENANT_APPS")
+        and (
+            (hasattr(settings, "SHARED_APPS") and hasattr(settings, "TENANT_APPS")) or _multi_type()
+        )
     )
+
+
+def _multi_type() -> bool:
+    """django-tenants' multi-type tenants: each type has its own apps."""
+    return bool(getattr(settings, "HAS_MULTI_TYPE_TENANTS", False)) and bool(
+        getattr(settings, "TENANT_TYPES", None)
+    )
+
+
+#: alias -> each tenant schema's type (multi-type tenants), as last read
+_TYPES: dict[str, dict[str, str]] = {}
+
+
+def tenant_type(connection: BaseDatabaseWrapper, schema: str) -> str | None:
+    """The django-tenants type of ``schema``'s tenant (None: one type only,
+    or the public schema, whose apps the router knows by its name)."""
+    return _TYPES.get(connection.alias, {}).get(schema)
 
 
 def public_schema() -> str:
@@ -92,12 +112,18 @@ def tenant_schemas(connection: BaseDatabaseWrapper) -> list[str]:
 
     model: Any = apps.get_model(str(getattr(settings, "TENANT_MODEL", "")))
     public = public_schema()
-    table = connection.ops.quote_name(model._meta.db_table)
-    column = connection.ops.quote_name(model._meta.get_field("schema_name").column)
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    column = quote(model._meta.get_field("schema_name").column)
+    kind = "NULL"
+    if _multi_type():  # the router needs each tenant's type to know its apps
+        field = str(getattr(settings, "MULTI_TYPE_DATABASE_FIELD", "") or "type")
+        kind = quote(model._meta.get_field(field).column)
     with _public(connection), connection.cursor() as cursor:
-        cursor.execute(f"SELECT {column} FROM {table} ORDER BY {column}")
-        names = [str(row[0]) for row in cursor.fetchall()]
-    return [public, *(n for n in names if n != public)]
+        cursor.execute(f"SELECT {column}, {kind} FROM {table} ORDER BY {column}")
+        rows = [(str(row[0]), row[1]) for row in cursor.fetchall()]
+    _TYPES[connection.alias] = {n: str(t) for n, t in rows if t is not None and n != public}
+    return [public, *(n for n, _ in rows if n != public)]
 
 
 @contextmanager
@@ -163,7 +189,7 @@ def _search_path(connection: BaseDatabaseWrapper, schema: str) -> Iterator[None]
     if uses_django_tenants(connection):
         previous = connection.tenant  # type: ignore[attr-defined]
         include_public = connection.include_public_schema  # type: ignore[attr-defined]
-        connection.set_schema(schema)  # type: ignore[attr-defined]
+        connection.set_schema(schema, tenant_type=tenant_type(connection, schema))  # type: ignore[attr-defined]
         with connection.cursor():
             pass  # django-tenants sets the path as a cursor is made
         try:
@@ -200,11 +226,12 @@ def own_migration_records(
 
     if create:
         if uses_django_tenants(connection):
-            connection.set_schema(schema, include_public=False)  # type: ignore[attr-defined]
+            kind = tenant_type(connection, schema)
+            connection.set_schema(schema, include_public=False, tenant_type=kind)  # type: ignore[attr-defined]
             try:
                 MigrationRecorder(connection).ensure_schema()
             finally:
-                connection.set_schema(schema)  # type: ignore[attr-defined]
+                connection.set_schema(schema, tenant_type=kind)  # type: ignore[attr-defined]
                 with connection.cursor():
                     pass
         else:
