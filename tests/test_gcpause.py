@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import sys
+import threading
+import time
 import weakref
 from collections.abc import Iterator
 
@@ -24,6 +26,12 @@ class Node:
 @pytest.fixture(autouse=True)
 def tricks_on(monkeypatch: pytest.MonkeyPatch) -> None:
     """The mechanism, tested on every Python (``bench/gcpause.py`` decides where it is on)."""
+    # a collection that another thread runs (a comparison or a database drop
+    # an earlier test left going) would free this test's cycles: let them end
+    deadline = time.monotonic() + 30
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread():
+            thread.join(max(0.0, deadline - time.monotonic()))
     monkeypatch.setattr(gcpause, "active", True)
     # a clean collector: no freeze or pause left by a test that ran earlier
     gc.unfreeze()
