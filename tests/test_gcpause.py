@@ -18,6 +18,17 @@ from djmigrator.gcpause import older_objects_frozen, one_batch
 ACTIVE_BY_DEFAULT = gcpause.active
 
 
+def assert_frozen(expected: int) -> None:
+    """The frozen generation holds ``expected`` objects.  On Python 3.12 a full
+    collection anywhere in the process (another thread's) moves the immortal
+    objects it meets there too (a few hundred; see ``gcpause``)."""
+    found = gc.get_freeze_count()
+    if sys.version_info[:2] == (3, 12):
+        assert abs(found - expected) < 1000, (found, expected)
+    else:
+        assert found == expected, (found, expected)
+
+
 class Node:
     def __init__(self) -> None:
         self.me = self  # a reference cycle: only the collector frees it
@@ -46,7 +57,7 @@ def test_off_it_does_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(gcpause, "active", False)
     before = gc.get_freeze_count()
     with older_objects_frozen(), one_batch():
-        assert gc.get_freeze_count() == before
+        assert_frozen(before)
         assert gc.isenabled()
 
 
@@ -106,7 +117,7 @@ def test_nested_batches_of_two_threads(collector_off: None) -> None:
         frozen = gc.get_freeze_count()
         first.__exit__(None, None, None)
         assert not gc.isenabled()
-        assert gc.get_freeze_count() == frozen  # the other batch's objects stay collectable
+        assert_frozen(frozen)  # the other batch's objects stay collectable
         second.__exit__(None, None, None)
         assert gc.isenabled()
 
@@ -118,7 +129,7 @@ def test_outside_a_freeze_the_collector_keeps_its_schedule(collector_off: None) 
     with one_batch():
         pass
     assert garbage() is not None
-    assert gc.get_freeze_count() == before
+    assert_frozen(before)
     gc.collect()
     assert garbage() is None
 
@@ -132,6 +143,6 @@ def test_a_host_process_freeze_is_left_alone(collector_off: None) -> None:
             with one_batch():  # not our freeze: not ours to manage
                 pass
             assert garbage() is not None
-        assert gc.get_freeze_count() == frozen
+        assert_frozen(frozen)
     finally:
         gc.unfreeze()
