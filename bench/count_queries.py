@@ -17,7 +17,7 @@ Three counters, printed as one JSON document on stdout:
   (BEGIN/COMMIT/ROLLBACK/SAVEPOINT, autocommit switches).  ``round_trips`` is
   ``dbapi + tx``.  SQLite runs in process and has no DBAPI-level count.
 
-A comparison shared between processes (``djmigrator.parallel``) is counted
+A comparison shared between processes (``djmigrator.comparison.parallel``) is counted
 whole: each worker sends its counts back with its result; ``processes`` says
 how many processes the comparison used.
 
@@ -111,7 +111,7 @@ def _patch_drivers() -> None:
 
 def _count_workers() -> None:
     """Add what the comparison's worker processes sent to this process's counts."""
-    from djmigrator import comparator
+    from djmigrator.comparison import comparator
 
     real = comparator.run_shares
 

@@ -1,4 +1,4 @@
-"""Does ``djmigrator.gcpause`` pay on this Python?  The check with and without it.
+"""Does ``djmigrator.comparison.gcpause`` pay on this Python?  The check with and without it.
 
     python bench/gcpause.py 1000 sqlite [--runs 5] [--workers 1]
 

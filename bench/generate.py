@@ -20,7 +20,7 @@ The project is written to ``bench/.cache/<N>/`` (git-ignored):
 * ``DJM_BENCH_PLAIN=1`` leaves ``djmigrator`` out of ``INSTALLED_APPS``: the
   baseline Django commands run as in a project without it.
   ``DJM_BENCH_WORKERS=K`` sets ``DJMIGRATOR["WORKERS"]`` (processes of the check);
-  ``DJM_BENCH_GCPAUSE=off`` runs it without ``djmigrator.gcpause`` (bench/gcpause.py).
+  ``DJM_BENCH_GCPAUSE=off`` runs it without ``djmigrator.comparison.gcpause`` (bench/gcpause.py).
 * ``appNN/migrations/0001_initial.py``: written by running ``makemigrations``
   in the generated project, so they are exactly what Django writes.
 
@@ -138,9 +138,9 @@ if os.environ.get("DJM_BENCH_GCPAUSE") == "off":
     # bench/gcpause.py: the check without its collector tricks (before
     # djmigrator's modules import them by name)
     import contextlib
-    import djmigrator.gcpause
-    djmigrator.gcpause.older_objects_frozen = contextlib.nullcontext
-    djmigrator.gcpause.one_batch = contextlib.nullcontext
+    import djmigrator.comparison.gcpause
+    djmigrator.comparison.gcpause.older_objects_frozen = contextlib.nullcontext
+    djmigrator.comparison.gcpause.one_batch = contextlib.nullcontext
 '''
 
 MANAGE = '''\

@@ -18,7 +18,7 @@ def compare(*args: Any, **kwargs: Any) -> Any:
 
 
 def sync(*args: Any, **kwargs: Any) -> Any:
-    """See :func:`djmigrator.sync.sync`."""
+    """See :func:`djmigrator.synchronization.sync.sync`."""
     from .api import sync as _sync
 
     return _sync(*args, **kwargs)

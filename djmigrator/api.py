@@ -16,14 +16,14 @@ from django.apps import apps as global_apps
 from django.apps.registry import Apps
 from django.db import connections
 
-from .comparator import compare_alias
+from .comparison.comparator import compare_alias
+from .comparison.fleet import compare_schemas
+from .comparison.gcpause import older_objects_frozen
 from .errors import DjmigratorError
-from .explain import explain_reports
 from .failures import reported
-from .fleet import compare_schemas
-from .gcpause import older_objects_frozen
 from .libwarnings import captured
 from .report import AliasReport, Report
+from .reporting.explain import explain_reports
 
 
 def resolve_aliases(
@@ -111,10 +111,10 @@ def compare(
 
     ``schemas`` (PostgreSQL): glob patterns of the schemas to compare, each
     one entry of ``databases``; with django-tenants every tenant's schema is
-    compared, the patterns narrowing them (see ``djmigrator.tenants``).
+    compared, the patterns narrowing them (see ``djmigrator.comparison.tenants``).
 
     ``explain``: fill in each discrepancy's ``source`` and ``migration``
-    (``djmigrator.explain``); off, both stay None.
+    (``djmigrator.reporting.explain``); off, both stay None.
 
     >>> report = compare("default")
     >>> report.in_sync, [d.kind for d in report.discrepancies]
@@ -140,8 +140,8 @@ def sync(
     app_labels: Collection[str] | None = None,
     **options: Any,
 ) -> Report:
-    """Bring the database(s) in line with the models: see ``djmigrator.sync.sync``."""
-    from .sync import sync as _sync
+    """Bring the database(s) in line with the models (``djmigrator.synchronization``)."""
+    from .synchronization.sync import sync as _sync
 
     return _quietly(lambda: _sync(using, app_labels, **options))
 

@@ -85,7 +85,7 @@ def _tenant_schema(alias: str) -> list[str] | None:
 
     from django.db import connections
 
-    from .tenants import uses_django_tenants
+    from .comparison.tenants import uses_django_tenants
 
     connection = connections[alias]
     if not uses_django_tenants(connection):

@@ -135,7 +135,7 @@ class Action:
 class BaselineEntry:
     """One accepted difference of a baseline file (``--baseline``).
 
-    Matched on everything but ``reason`` (``djmigrator.baseline``).
+    Matched on everything but ``reason`` (``djmigrator.reporting.baseline``).
     """
 
     alias: str

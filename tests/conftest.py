@@ -23,7 +23,7 @@ ALIASES = list(settings.DATABASES)
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Leave nothing behind: a sync on SQLite keeps its lock file beside the
-    database file (``djmigrator.locks``); the test databases are gone by now."""
+    database file (``djmigrator.synchronization.locks``); the test databases are gone by now."""
     for config in settings.DATABASES.values():
         if "sqlite" not in config["ENGINE"]:
             continue

@@ -624,7 +624,7 @@ def _my_admin() -> Any:
 class _BackgroundDrops:
     """Runs each drop in a thread of its own that ends with it, two at a time.
 
-    A pool's idle threads would outlive the drops, and ``djmigrator.parallel``
+    A pool's idle threads would outlive the drops, and ``djmigrator.comparison.parallel``
     forks workers only while the process has one thread.
     """
 

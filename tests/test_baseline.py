@@ -16,8 +16,8 @@ from django.core.management.base import CommandError
 from django.db import connections
 
 from djmigrator.api import compare
-from djmigrator.baseline import apply_baseline, load_baseline
-from djmigrator.sync import sync
+from djmigrator.reporting.baseline import apply_baseline, load_baseline
+from djmigrator.synchronization.sync import sync
 
 from .cmd_helpers import call, run_manage
 from .conftest import qn, run_sql
@@ -408,9 +408,9 @@ def test_schemas_duplicates_and_atomic_write(tmp_path, monkeypatch) -> None:
     """Per (alias, schema) matching, without a database: an entry of a schema
     not compared is left alone; a duplicate entry is one; a failed write
     leaves the old file and no temporary file."""
-    from djmigrator.baseline import Baseline, write_baseline
     from djmigrator.errors import DjmigratorError
     from djmigrator.report import AliasReport, BaselineEntry, Discrepancy, Report
+    from djmigrator.reporting.baseline import Baseline, write_baseline
 
     extra = Discrepancy("extra_column", "t", "c", ("c",), message="column t.c has no field")
     report = Report(
@@ -441,7 +441,7 @@ def test_schemas_duplicates_and_atomic_write(tmp_path, monkeypatch) -> None:
     def refuse(src: str, dst: str) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("djmigrator.baseline.os.replace", refuse)
+    monkeypatch.setattr("djmigrator.reporting.baseline.os.replace", refuse)
     with pytest.raises(DjmigratorError) as caught:
         write_baseline(Report(), path, written)
     assert str(caught.value) == (

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from django.test import override_settings
 
 import djmigrator
-from djmigrator import comparator
+from djmigrator.comparison import comparator
 
 from .conftest import qn, run_sql
 from .drift_helpers import rows, vendor
@@ -85,8 +85,8 @@ def test_only_a_check_manages_the_collector(
     """A sync's comparisons leave the collector to its schedule (``gcpause``)."""
     import gc
 
-    from djmigrator import gcpause
-    from djmigrator.gcpause import older_objects_frozen
+    from djmigrator.comparison import gcpause
+    from djmigrator.comparison.gcpause import older_objects_frozen
 
     monkeypatch.setattr(gcpause, "active", True)  # on every Python (bench/gcpause.py)
     fresh_app("drift")

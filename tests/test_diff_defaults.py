@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 import djmigrator
-from djmigrator.columns.restore import restorable
 from djmigrator.report import Discrepancy
+from djmigrator.synchronization.restore import restorable
 
 from .column_kinds import PRICED, change, now_sql
 from .conftest import run_sql

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from djmigrator import gcpause
-from djmigrator.gcpause import older_objects_frozen, one_batch
+from djmigrator.comparison import gcpause
+from djmigrator.comparison.gcpause import older_objects_frozen, one_batch
 
 #: before any test switches it
 ACTIVE_BY_DEFAULT = gcpause.active

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import pytest
 from django.db import connections
 
-from djmigrator.render_github import render_github
 from djmigrator.report import AliasReport, Discrepancy, Report, Source
+from djmigrator.reporting.render_github import render_github
 
 from .cmd_helpers import call
 from .conftest import qn, run_sql

@@ -18,9 +18,9 @@ from django.core.management.color import no_style
 from django.db import connections
 
 import djmigrator
-from djmigrator.hints import SYNC, WAYS_OUT, WRITE, hint, hint_lines, with_suggestions
-from djmigrator.render import render_text
 from djmigrator.report import KINDS, Discrepancy, MigrationRef
+from djmigrator.reporting.hints import SYNC, WAYS_OUT, WRITE, hint, hint_lines, with_suggestions
+from djmigrator.reporting.render import render_text
 
 from .conftest import qn, run_sql
 from .synctools import Project, dropped_databases_fixture, project_fixture
@@ -105,7 +105,7 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "settings"
 import django
 django.setup()
 import djmigrator
-from djmigrator.hints import with_suggestions
+from djmigrator.reporting.hints import with_suggestions
 
 report = with_suggestions(djmigrator.compare("default"))
 print(json.dumps([[d.kind, d.table, d.column, list(d.suggestion)] for d in report.discrepancies]))

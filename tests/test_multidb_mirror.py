@@ -16,7 +16,7 @@ from django.db import connections
 from django.test import override_settings
 
 import djmigrator
-from djmigrator.sync import sync
+from djmigrator.synchronization.sync import sync
 
 from .conftest import kinds, qn, run_sql
 from .routers import ReplicaRouter

@@ -253,7 +253,7 @@ def test_command_text_output_groups_per_alias(routed_layout: Routes, pair: tuple
 def test_sync_brings_both_aliases_in_sync_within_their_routing(
     routed_layout: Routes, pair: tuple[str, str]
 ) -> None:
-    from djmigrator.sync import sync
+    from djmigrator.synchronization.sync import sync
 
     a, b = pair
     run_sql(a, f"ALTER TABLE {qn(a, 'drift_book')} DROP COLUMN {qn(a, 'isbn')}")

@@ -1,4 +1,4 @@
-"""A large comparison shared between forked processes (``djmigrator.parallel``).
+"""A large comparison shared between forked processes (``djmigrator.comparison.parallel``).
 
 The drift app is made "large" by shrinking the thresholds: one table per
 batch, one table per worker, three workers.  Every test checks that the forked
@@ -18,7 +18,7 @@ from django.db import connections, transaction
 from django.test import override_settings
 
 import djmigrator
-from djmigrator import comparator, parallel
+from djmigrator.comparison import comparator, parallel
 from djmigrator.errors import DjmigratorError
 
 from .conftest import qn, rebuild_app, run_sql

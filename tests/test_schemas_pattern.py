@@ -16,8 +16,8 @@ from django.apps import apps
 from django.db import connections
 
 import djmigrator
+from djmigrator.comparison.tenants import schema_scope
 from djmigrator.errors import DjmigratorError
-from djmigrator.tenants import schema_scope
 
 from .cmd_helpers import call, run_manage
 from .conftest import run_sql

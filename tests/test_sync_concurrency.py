@@ -60,7 +60,7 @@ def test_two_syncs_at_once(project: Project) -> None:
 
 
 def test_sync_gives_up_while_another_holds_the_lock(project: Project) -> None:
-    from djmigrator.locks import LOCK_NAME, _pg_key
+    from djmigrator.synchronization.locks import LOCK_NAME, _pg_key
 
     project.app("club", MODELS)
     project.settings(LOCK_TIMEOUT=1)

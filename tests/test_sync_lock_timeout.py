@@ -19,7 +19,7 @@ import pytest
 from django.db import connections
 from django.test import override_settings
 
-from djmigrator.lockwait import bounded_lock_waits
+from djmigrator.synchronization.lockwait import bounded_lock_waits
 
 from .synctools import (  # noqa: F401
     Project,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import djmigrator
-from djmigrator.repair import repair
+from djmigrator.synchronization.repair import repair
 
 from .column_kinds import PRICED, change
 from .conftest import run_sql

@@ -13,15 +13,15 @@ from django.db import DatabaseError, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from sqlalchemy.engine.reflection import Inspector
 
-from ..columns.live import LiveTable, from_reflection
-from ..columns.sqltext import canonical
-from ..constraints import Sig, unique_sig
-from ..objects.base import Check
-from ..reflection import UNREAD_REFLECTION, lean_inspector
+from ..comparison.constraints import Sig, unique_sig
+from ..comparison.kinds.base import Check
+from ..comparison.kinds.column_live import LiveTable, from_reflection
+from ..comparison.kinds.sqltext import canonical
+from ..comparison.reflection import UNREAD_REFLECTION, lean_inspector
 
 if TYPE_CHECKING:
-    from ..context import CompareContext
-    from ..virtualtables import VirtualTable
+    from ..comparison.context import CompareContext
+    from ..comparison.virtualtables import VirtualTable
 
 #: How many columns one probe table holds before it is split.
 PROBE_CHUNK = 48

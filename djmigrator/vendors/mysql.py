@@ -12,15 +12,15 @@ import sqlalchemy as sa
 from django.db import DatabaseError
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from ..columns.live import LiveColumn, LiveTable
-from ..constraints import FOREIGN_KEY, INDEX, UNIQUE, Sig, index_detail
-from ..objects.base import Check
-from ..reflection import UNREAD_REFLECTION, scoped_cache
+from ..comparison.constraints import FOREIGN_KEY, INDEX, UNIQUE, Sig, index_detail
+from ..comparison.kinds.base import Check
+from ..comparison.kinds.column_live import LiveColumn, LiveTable
+from ..comparison.reflection import UNREAD_REFLECTION, scoped_cache
 from .base import TypeSpec, Vendor
 from .linefeeds import hide_line_feeds, unhide_line_feeds
 
 if TYPE_CHECKING:
-    from ..context import CompareContext
+    from ..comparison.context import CompareContext
 
 _MARKER = re.compile(r" AS `djm(\d+)`(?:,| from )")
 _AUTO_INCREMENT = re.compile(r"\s+AUTO_INCREMENT\b", re.IGNORECASE)

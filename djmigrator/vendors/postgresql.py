@@ -14,15 +14,15 @@ try:  # SQLAlchemy 2.1
 except ImportError:  # SQLAlchemy 2.0: _reflect_type takes the domains and enums
     _NamedTypeLoader = None  # type: ignore[misc, assignment]
 
-from ..constraints import UNIQUE, Sig, deferrable_text, unique_detail
-from ..reflection import UNREAD_REFLECTION, scoped_cache
+from ..comparison.constraints import UNIQUE, Sig, deferrable_text, unique_detail
+from ..comparison.reflection import UNREAD_REFLECTION, scoped_cache
 from .base import TypeSpec, Vendor
 from .linefeeds import hide_line_feeds, unhide_line_feeds
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
 
-    from ..context import CompareContext
+    from ..comparison.context import CompareContext
 
 
 _DEFERRABLE_CACHE_KEY = "djmigrator_pg_deferrable_uniques"

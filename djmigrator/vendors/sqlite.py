@@ -8,17 +8,17 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from ..columns.live import LiveColumn, LiveTable
-from ..columns.sqltext import sqlite_columns
-from ..constraints import FOREIGN_KEY, INDEX, UNIQUE, Sig, index_detail
-from ..metadata import normalise_type_text
-from ..reflection import UNREAD_REFLECTION, scoped_cache
+from ..comparison.constraints import FOREIGN_KEY, INDEX, UNIQUE, Sig, index_detail
+from ..comparison.expected import normalise_type_text
+from ..comparison.kinds.column_live import LiveColumn, LiveTable
+from ..comparison.kinds.sqltext import sqlite_columns
+from ..comparison.reflection import UNREAD_REFLECTION, scoped_cache
 from .base import Vendor
 from .sqlite_virtual import read_virtual_tables
 
 if TYPE_CHECKING:
-    from ..context import CompareContext
-    from ..virtualtables import VirtualTable
+    from ..comparison.context import CompareContext
+    from ..comparison.virtualtables import VirtualTable
 
 # SQLAlchemy skips expression indexes on SQLite, with a warning (dropped by
 # ``libwarnings``); the vendor reads them from PRAGMA index_list

@@ -6,7 +6,7 @@ import re
 
 import sqlalchemy as sa
 
-from ..virtualtables import VirtualTable
+from ..comparison.virtualtables import VirtualTable
 
 _MODULE = re.compile(r"^\s*CREATE\s+VIRTUAL\s+TABLE\s.*?\bUSING\s+([A-Za-z0-9_]+)", re.I | re.S)
 

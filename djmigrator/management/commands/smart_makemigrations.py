@@ -11,7 +11,10 @@ from typing import Any, NoReturn
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from djmigrator.api import compare, resolve_aliases, sync
-from djmigrator.baseline import (
+from djmigrator.errors import DjmigratorError
+from djmigrator.failures import check_migrations, reported
+from djmigrator.report import Report
+from djmigrator.reporting.baseline import (
     Baseline,
     apply_baseline,
     github_stale,
@@ -20,12 +23,9 @@ from djmigrator.baseline import (
     summary,
     write_baseline,
 )
-from djmigrator.errors import DjmigratorError
-from djmigrator.failures import check_migrations, reported
-from djmigrator.hints import with_suggestions
-from djmigrator.render import render_text
-from djmigrator.render_github import render_github
-from djmigrator.report import Report
+from djmigrator.reporting.hints import with_suggestions
+from djmigrator.reporting.render import render_text
+from djmigrator.reporting.render_github import render_github
 
 
 class Command(BaseCommand):
