@@ -469,7 +469,10 @@ def main(argv: list[str] | None = None) -> int:
         commands.remove(CHECK_ONE)
     if args.djmigrator_in_migrate:
         commands.append(MIGRATE_CHECK_DJM)
-    has_sync = (REPO_DIR / "djmigrator" / "sync.py").is_file()
+    has_sync = any(
+        (REPO_DIR / "djmigrator" / where).is_file()
+        for where in ("synchronization/sync.py", "sync.py")  # older checkouts
+    )
     if has_sync and not args.no_sync:
         commands += [SYNC, FAKE_INITIAL]
     log(f"python {PYTHON}; {os.cpu_count()} CPUs; load {os.getloadavg()}; code {code_version()}")

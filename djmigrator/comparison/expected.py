@@ -32,8 +32,8 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.backends.ddl_references import Columns, Statement
 from django.db.models import CheckConstraint, Field, Model, UniqueConstraint
 
-from .constraints import deferrable_text
 from .kinds.column_expected import column_facts
+from .kinds.uniques import deferrable_text
 from .tenants import split_qualified
 
 ModelType = type[Model]

@@ -13,10 +13,11 @@ from django.db import DatabaseError, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from sqlalchemy.engine.reflection import Inspector
 
-from ..comparison.constraints import Sig, unique_sig
 from ..comparison.kinds.base import Check
 from ..comparison.kinds.column_live import LiveTable, from_reflection
+from ..comparison.kinds.sig import Sig
 from ..comparison.kinds.sqltext import canonical
+from ..comparison.kinds.uniques import unique_sig
 from ..comparison.reflection import UNREAD_REFLECTION, lean_inspector
 
 if TYPE_CHECKING:

@@ -12,9 +12,10 @@ import sqlalchemy as sa
 from django.db import DatabaseError
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from ..comparison.constraints import FOREIGN_KEY, INDEX, UNIQUE, Sig, index_detail
 from ..comparison.kinds.base import Check
 from ..comparison.kinds.column_live import LiveColumn, LiveTable
+from ..comparison.kinds.indexes import index_detail
+from ..comparison.kinds.sig import FOREIGN_KEY, INDEX, UNIQUE, Sig
 from ..comparison.reflection import UNREAD_REFLECTION, scoped_cache
 from .base import TypeSpec, Vendor
 from .linefeeds import hide_line_feeds, unhide_line_feeds

@@ -14,7 +14,8 @@ try:  # SQLAlchemy 2.1
 except ImportError:  # SQLAlchemy 2.0: _reflect_type takes the domains and enums
     _NamedTypeLoader = None  # type: ignore[misc, assignment]
 
-from ..comparison.constraints import UNIQUE, Sig, deferrable_text, unique_detail
+from ..comparison.kinds.sig import UNIQUE, Sig
+from ..comparison.kinds.uniques import deferrable_text, unique_detail
 from ..comparison.reflection import UNREAD_REFLECTION, scoped_cache
 from .base import TypeSpec, Vendor
 from .linefeeds import hide_line_feeds, unhide_line_feeds

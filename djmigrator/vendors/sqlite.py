@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from ..comparison.constraints import FOREIGN_KEY, INDEX, UNIQUE, Sig, index_detail
 from ..comparison.expected import normalise_type_text
 from ..comparison.kinds.column_live import LiveColumn, LiveTable
+from ..comparison.kinds.indexes import index_detail
+from ..comparison.kinds.sig import FOREIGN_KEY, INDEX, UNIQUE, Sig
 from ..comparison.kinds.sqltext import sqlite_columns
 from ..comparison.reflection import UNREAD_REFLECTION, scoped_cache
 from .base import Vendor

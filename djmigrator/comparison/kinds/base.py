@@ -6,15 +6,31 @@ import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+import sqlalchemy as sa
 from alembic.operations import ops
 
 from ...report import Discrepancy
 
+if TYPE_CHECKING:
+    from ..context import CompareContext
+
+
+def compare_context(autogen_context: Any) -> CompareContext:
+    """The comparison's context, which ``diff.run_alembic`` hands to alembic."""
+    ctx: CompareContext = autogen_context.opts["djmigrator"]
+    return ctx
+
 
 class Namer(Protocol):
-    """Resolves a table (and column) to app label, model and field (``diff._Namer``)."""
+    """Resolves a table (and column) to app label, model and field (``diff.Namer``)."""
+
+    metadata: sa.MetaData
+
+    def table(self, name: str) -> sa.Table | None: ...
+
+    def expected_column_text(self, table: str, column: str) -> str: ...
 
     def owner(self, table: str) -> tuple[str | None, str | None]: ...
 

@@ -22,7 +22,7 @@ from alembic.operations import ops
 from alembic.util import PriorityDispatchResult
 
 from ...report import Discrepancy
-from .base import Check, Namer, ObjectOp, referenced, text_key
+from .base import Check, Namer, ObjectOp, compare_context, referenced, text_key
 
 if TYPE_CHECKING:
     from ..context import CompareContext
@@ -75,7 +75,7 @@ def compare(
 ) -> PriorityDispatchResult:
     if conn_table is None or metadata_table is None:
         return PriorityDispatchResult.CONTINUE  # the whole table is the difference
-    ctx: CompareContext = autogen_context.opts["djmigrator"]
+    ctx = compare_context(autogen_context)
     vendor = ctx.vendor
     expected = expected_checks(ctx, metadata_table)
     live = vendor.live_checks(ctx, conn_table)

@@ -1,11 +1,12 @@
-"""Column-level kinds: each module holds one kind's expected side, live side
-reading and comparison (``defaults``, ``comments``, ``generated``,
-``collations``); ``compare_columns`` runs them all for one table, as a
-comparator of the ``djmigrator.compare`` alembic plugin (``diff``).
+"""Column-level kinds, run for each table present on both sides: each module
+(``defaults``, ``generated``, ``collations``, ``comments``, listed in
+``COLUMN_KINDS``) holds one kind's expected side, live side reading and
+comparison, and yields ``ColumnDiff``\\ s, which ``compare`` carries through
+alembic's diff.
 
-The models' side comes from Django's schema editor (``expected``, stored in
-each expected column's ``info``), the live side from the vendor module's
-``live_table`` (``live.LiveTable``).
+The models' side comes from Django's schema editor (``column_expected``, stored
+in each expected column's ``info``), the live side from the vendor module's
+``live_table`` (``column_live.LiveTable``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from alembic.operations import ops
+from alembic.util import PriorityDispatchResult
 
+from ...report import Discrepancy
+from .base import Namer, ObjectOp, compare_context
 from .column_live import LiveTable
 
 if TYPE_CHECKING:
@@ -38,40 +42,46 @@ class ColumnDiff:
 Comparison = Callable[["CompareContext", sa.Table, LiveTable], Iterable[ColumnDiff]]
 
 
-class ColumnDiffOp(ops.MigrateOperation):
-    """A column kind's difference, carried through alembic's diff."""
-
-    def __init__(self, table: str, diff: ColumnDiff) -> None:
-        self.table = table
-        self.diff = diff
-
-    def to_diff_tuple(self) -> tuple[Any, ...]:
-        return ("djmigrator_column", self.table, self.diff)
-
-    def reverse(self) -> ColumnDiffOp:
-        return self
-
-
-def comparisons() -> tuple[Comparison, ...]:
-    """Every column kind's comparison, in the order they report."""
-    from . import collations, comments, defaults, generated
-
-    return (
-        defaults.compare,
-        generated.compare,
-        collations.compare,
-        comments.compare,
-    )
-
-
-def compare_columns(
-    ctx: CompareContext, metadata_table: sa.Table, conn_table: sa.Table
-) -> list[ColumnDiffOp]:
+def compare(
+    autogen_context: Any,
+    modify_table_ops: ops.ModifyTableOps,
+    schema: str | None,
+    tname: str,
+    conn_table: sa.Table | None,
+    metadata_table: sa.Table | None,
+) -> PriorityDispatchResult:
     """Every column kind's differences of one table present on both sides."""
+    if conn_table is None or metadata_table is None:
+        return PriorityDispatchResult.CONTINUE  # the whole table is the difference
+    from . import COLUMN_KINDS  # the registry imports this module
+
+    ctx = compare_context(autogen_context)
     live = ctx.vendor.live_table(ctx, conn_table)
-    name = metadata_table.name
-    return [
-        ColumnDiffOp(name, d)
-        for compare in comparisons()
-        for d in compare(ctx, metadata_table, live)
-    ]
+    modify_table_ops.ops.extend(
+        ObjectOp(tname, (d.column,) if d.column else (), _builder(tname, d))
+        for kind in COLUMN_KINDS
+        for d in kind.compare(ctx, metadata_table, live)
+    )
+    return PriorityDispatchResult.CONTINUE
+
+
+def _builder(table: str, diff: ColumnDiff) -> Callable[[Namer], Discrepancy]:
+    def build(namer: Namer) -> Discrepancy:
+        app, model = namer.owner(table)
+        column = diff.column
+        fld = namer.field(table, column) if column else None
+        who = namer.label(table, column) if column else namer.label(table)
+        return Discrepancy(
+            diff.kind,
+            table,
+            column=column,
+            columns=(column,) if column else (),
+            app_label=app,
+            model=model,
+            field=fld,
+            expected=diff.expected,
+            actual=diff.actual,
+            message=f"{who or table}: {diff.detail}",
+        )
+
+    return build
