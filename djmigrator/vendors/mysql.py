@@ -17,6 +17,7 @@ from ..comparison.kinds.column_live import LiveColumn, LiveTable
 from ..comparison.kinds.indexes import index_detail
 from ..comparison.kinds.sig import FOREIGN_KEY, INDEX, UNIQUE, Sig
 from ..comparison.reflection import UNREAD_REFLECTION, scoped_cache
+from . import mysql_types
 from .base import TypeSpec, Vendor
 from .linefeeds import hide_line_feeds, unhide_line_feeds
 
@@ -207,6 +208,25 @@ class MySQLVendor(Vendor):
 
     def drop_probe_sql(self, quote: Any, name: str) -> str:
         return f"DROP TEMPORARY TABLE {quote(name)}"
+
+    def resolve_types_without_probe(
+        self, ctx: CompareContext, specs: list[TypeSpec]
+    ) -> dict[TypeSpec, sa.types.TypeEngine[Any] | None]:
+        """A user without ``CREATE TEMPORARY TABLES``: Django's types as the
+        server prints them (``mysql_types``)."""
+        connection: Any = ctx.connection
+        found: dict[TypeSpec, sa.types.TypeEngine[Any] | None] = {}
+        for spec in specs:
+            text = mysql_types.server_text(
+                spec[0], mariadb=connection.mysql_is_mariadb, version=connection.mysql_version
+            )
+            found[spec] = None if text is None else mysql_types.parse(ctx.dialect, text)
+            if found[spec] is None:
+                ctx.note(
+                    f"column type {spec[0]!r} was not compared: the user may not create "
+                    "the temporary table that would show how the server stores it"
+                )
+        return found
 
     def adjust_expected_sigs(
         self, ctx: CompareContext, sigs: list[Sig], table: sa.Table | None = None
