@@ -29,14 +29,17 @@ _AUTO_INCREMENT = re.compile(r"\s+AUTO_INCREMENT\b", re.IGNORECASE)
 _NUMERIC = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
 
 #: Every column's default, extra, generation expression, collation and
-#: comment, with its table's comment and collation: one query a comparison.
+#: comment, then every table's comment and collation: two queries a comparison.
+#: (Joined in one, MariaDB scans every database's tables: 2 s at 1,000 tables,
+#: against 0.03 s for the two.)
 _COLUMNS_SQL = (
-    "SELECT c.TABLE_NAME, c.COLUMN_NAME, c.COLUMN_DEFAULT, c.EXTRA, "
-    "c.GENERATION_EXPRESSION, c.COLLATION_NAME, c.COLUMN_COMMENT, "
-    "t.TABLE_COMMENT, t.TABLE_COLLATION "
-    "FROM information_schema.COLUMNS c JOIN information_schema.TABLES t "
-    "ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME "
-    "WHERE c.TABLE_SCHEMA = DATABASE()"
+    "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_DEFAULT, EXTRA, GENERATION_EXPRESSION, "
+    "COLLATION_NAME, COLUMN_COMMENT FROM information_schema.COLUMNS "
+    "WHERE TABLE_SCHEMA = DATABASE()"
+)
+_TABLES_SQL = (
+    "SELECT TABLE_NAME, TABLE_COMMENT, TABLE_COLLATION FROM information_schema.TABLES "
+    "WHERE TABLE_SCHEMA = DATABASE()"
 )
 _COLUMNS_KEY = "mysql_live_tables"
 
@@ -165,9 +168,12 @@ class MySQLVendor(Vendor):
     def _read_live_tables(self, ctx: CompareContext) -> dict[str, LiveTable]:
         mariadb = bool(getattr(ctx.connection, "mysql_is_mariadb", False))
         columns: dict[str, dict[str, LiveColumn]] = {}
-        table_facts: dict[str, tuple[str | None, str | None]] = {}
+        table_facts: dict[str, tuple[str | None, str | None]] = {
+            table: (comment or None, collation)
+            for table, comment, collation in ctx.sa_conn.exec_driver_sql(_TABLES_SQL)
+        }
         for row in ctx.sa_conn.exec_driver_sql(_COLUMNS_SQL):
-            table, name, default, extra, expression, collation, comment = row[:7]
+            table, name, default, extra, expression, collation, comment = row
             extra = (extra or "").lower()
             generated = None
             if "generated" in extra and expression:
@@ -180,9 +186,12 @@ class MySQLVendor(Vendor):
                 collation=collation,
                 comment=comment or None,
             )
-            table_facts[table] = (row[7] or None, row[8])
         return {
-            table: LiveTable(cols, comment=table_facts[table][0], collation=table_facts[table][1])
+            table: LiveTable(
+                cols,
+                comment=table_facts.get(table, (None, None))[0],
+                collation=table_facts.get(table, (None, None))[1],
+            )
             for table, cols in columns.items()
         }
 
