@@ -49,6 +49,8 @@ class Vendor:
     can_add_check = True
     #: the server keeps a CHECK's condition as written: the text is its stored form
     stores_conditions_as_written = False
+    #: an expression index's key directions are read (``kinds.indexes``)
+    reads_expression_directions = False
 
     @contextmanager
     def building(self, connection: BaseDatabaseWrapper) -> Iterator[None]:

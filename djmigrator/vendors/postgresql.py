@@ -14,6 +14,7 @@ try:  # SQLAlchemy 2.1
 except ImportError:  # SQLAlchemy 2.0: _reflect_type takes the domains and enums
     _NamedTypeLoader = None  # type: ignore[misc, assignment]
 
+from ..comparison.kinds.indexes import with_directions
 from ..comparison.kinds.sig import UNIQUE, Sig
 from ..comparison.kinds.uniques import deferrable_text, unique_detail
 from ..comparison.reflection import UNREAD_REFLECTION, scoped_cache
@@ -36,8 +37,25 @@ _DEFERRABLE_UNIQUES = """
 """
 
 
+#: The key directions of every expression index with a DESC key (bit 1 of
+#: ``indoption``): SQLAlchemy applies them to plain columns only.
+_EXPRESSION_DIRECTIONS = """
+    SELECT n.nspname, r.relname, c.relname,
+           (SELECT array_agg((o & 1) = 1 ORDER BY k)
+            FROM unnest(i.indoption::int2[]) WITH ORDINALITY AS u(o, k)
+            WHERE k <= i.indnkeyatts)
+    FROM pg_catalog.pg_index i
+    JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
+    JOIN pg_catalog.pg_class r ON r.oid = i.indrelid
+    JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace
+    WHERE i.indexprs IS NOT NULL
+      AND EXISTS (SELECT FROM unnest(i.indoption::int2[]) AS o WHERE (o & 1) = 1)
+"""
+
+
 class PostgreSQLVendor(Vendor):
     name = "postgresql"
+    reads_expression_directions = True
     # Django adds ``varchar_pattern_ops`` / ``text_pattern_ops`` ``_like``
     # indexes next to plain ones on the same column; only operator classes
     # tell them apart.
@@ -164,23 +182,30 @@ class PostgreSQLVendor(Vendor):
         return None
 
     def refine_live_sigs(self, ctx: CompareContext, table: sa.Table, sigs: list[Sig]) -> list[Sig]:
-        """A unique constraint's deferrability, which SQLAlchemy does not
-        reflect: the deferrable ones, from pg_constraint once per comparison."""
-        if not any(s.kind == UNIQUE and s.name for s in sigs):
+        """What SQLAlchemy does not reflect, read from the catalogs once per
+        comparison: a unique constraint's deferrability (pg_constraint), and
+        the direction of an expression index's keys (pg_index)."""
+        if not any(s.name and (s.kind == UNIQUE or s.by_name) for s in sigs):
             return sigs
         cache = scoped_cache(ctx.sa_conn, _DEFERRABLE_CACHE_KEY)
         if "schema" not in cache:
             rows = ctx.sa_conn.exec_driver_sql(_DEFERRABLE_UNIQUES).all()
             cache["schema"] = ctx.sa_conn.exec_driver_sql("SELECT current_schema()").scalar()
             cache["all"] = {(n, r, c): deferrable_text(True, d) for n, r, c, d in rows}
+            rows = ctx.sa_conn.exec_driver_sql(_EXPRESSION_DIRECTIONS).all()
+            cache["directions"] = {(n, r, c): tuple(d) for n, r, c, d in rows}
         schema = table.schema or cache["schema"]
         found: dict[tuple[str, str, str], str | None] = cache["all"]
+        directions: dict[tuple[str, str, str], tuple[bool, ...]] = cache["directions"]
         refined = []
         for sig in sigs:
-            deferrable = found.get((schema, table.name, sig.name or ""))
+            key = (schema, table.name, sig.name or "")
+            deferrable = found.get(key)
             if sig.kind == UNIQUE and deferrable and not sig.by_name:
                 nulls_not_distinct = bool(sig.detail and sig.detail[0])
                 sig = dataclasses.replace(sig, detail=unique_detail(nulls_not_distinct, deferrable))
+            elif sig.by_name and key in directions:
+                sig = dataclasses.replace(sig, text=with_directions(sig.text, directions[key]))
             refined.append(sig)
         return refined
 

@@ -137,6 +137,7 @@ class SQLiteVendor(Vendor):
     # CHECKs live in the CREATE TABLE text exactly as Django wrote them (read
     # back by SQLAlchemy's reflection); ALTER TABLE cannot add one.
     stores_conditions_as_written = True
+    reads_expression_directions = True
     can_add_check = False
 
     def prepare_dialect(self, dialect: sa.Dialect) -> None:

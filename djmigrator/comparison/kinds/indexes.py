@@ -6,6 +6,7 @@ matched by name is compared on its condition, INCLUDE columns and expressions
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -168,9 +169,9 @@ def _expressions_differ(ctx: CompareContext, table: str, expected: Sig, live: Si
     vendor = ctx.vendor
     if len(ours) != len(theirs):
         return True
-    # an expression's direction: only where the live text is the DDL as
-    # written (SQLite); SQLAlchemy keeps it apart from the expression elsewhere
-    if vendor.stores_conditions_as_written and [d for _, d in ours] != [d for _, d in theirs]:
+    # an expression's direction, where the vendor reads it (SQLite's DDL as
+    # written; PostgreSQL's ``pg_index.indoption``, which SQLAlchemy leaves out)
+    if vendor.reads_expression_directions and [d for _, d in ours] != [d for _, d in theirs]:
         return True
     fold = vendor.fold_quoted_identifiers
     texts = [t for t, _ in ours] + [t for t, _ in theirs]
@@ -203,12 +204,36 @@ def _items(text: str) -> list[tuple[str, bool]]:
             start = i + 1
     found = []
     for item in items:
+        item = _NULLS.sub("", item)  # NULLS FIRST / LAST: not compared
         words = item.rsplit(None, 1)
         descending = len(words) == 2 and words[1].upper() == "DESC"
         if len(words) == 2 and words[1].upper() in ("ASC", "DESC"):
             item = words[0]
         found.append((item, descending))
     return found
+
+
+_NULLS = re.compile(r"\s+NULLS\s+(?:FIRST|LAST)\s*$", re.IGNORECASE)
+
+
+def with_directions(text: str, descending: tuple[bool, ...]) -> str:
+    """A live index's text ``(a, b) INCLUDE ... WHERE ...`` with each key item's
+    direction as the server stores it (``descending``, in key order)."""
+    if not text.startswith("("):
+        return text
+    depth, end = 0, len(text) - 1
+    for i, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            end = i
+            break
+    items = _items(text[1:end])
+    if len(items) != len(descending):
+        return text
+    inner = ", ".join(
+        f"{item} DESC" if desc else item for (item, _), desc in zip(items, descending, strict=True)
+    )
+    return f"({inner}){text[end + 1 :]}"
 
 
 def expressions(sig: Sig) -> str:

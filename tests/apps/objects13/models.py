@@ -33,6 +33,7 @@ class Gadget(models.Model):
             models.Index(fields=["-name"], name="objects13_name_desc"),
             models.Index(fields=["price", "qty"], name="objects13_price_qty_idx"),
             models.Index(Lower("name"), name="objects13_lower_name"),
+            models.Index(Lower("name").desc(), "price", name="objects13_lower_name_desc"),
             models.Index(fields=["qty"], condition=Q(price__gt=0), name="objects13_qty_partial"),
         ]
 

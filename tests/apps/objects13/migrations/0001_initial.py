@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'db_table': 'objects13_gadget',
-                'indexes': [models.Index(fields=['-name'], name='objects13_name_desc'), models.Index(fields=['price', 'qty'], name='objects13_price_qty_idx'), models.Index(django.db.models.functions.text.Lower('name'), name='objects13_lower_name'), models.Index(condition=models.Q(('price__gt', 0)), fields=['qty'], name='objects13_qty_partial')],
+                'indexes': [models.Index(fields=['-name'], name='objects13_name_desc'), models.Index(fields=['price', 'qty'], name='objects13_price_qty_idx'), models.Index(django.db.models.functions.text.Lower('name'), name='objects13_lower_name'), models.Index(django.db.models.expressions.OrderBy(django.db.models.functions.text.Lower('name'), descending=True), models.F('price'), name='objects13_lower_name_desc'), models.Index(condition=models.Q(('price__gt', 0)), fields=['qty'], name='objects13_qty_partial')],
                 'constraints': [models.CheckConstraint(condition=models.Q(('price__gte', 0), ('qty__lte', 1000)), name='objects13_price_qty'), models.CheckConstraint(condition=models.Q(('name', ''), _negated=True), name='objects13_name_not_empty'), models.UniqueConstraint(fields=('name', 'price'), name='objects13_name_price_uniq')],
             },
         ),
