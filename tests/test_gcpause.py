@@ -49,8 +49,8 @@ def tricks_on(monkeypatch: pytest.MonkeyPatch) -> None:
     gc.enable()
 
 
-def test_used_where_the_benchmark_says_it_pays() -> None:
-    assert ACTIVE_BY_DEFAULT is (sys.version_info < (3, 13))
+def test_used_on_every_python() -> None:
+    assert ACTIVE_BY_DEFAULT is True
 
 
 def test_off_it_does_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
