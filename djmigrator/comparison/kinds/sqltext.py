@@ -134,28 +134,34 @@ def canonical(text: str | None, *, backslashes: bool = False) -> str | None:
 # -- SQLite: a table's column definitions from its CREATE TABLE text ---------
 
 _CONSTRAINT_WORDS = frozenset({"constraint", "primary", "unique", "check", "foreign"})
+#: a definition without these words has no default, collation, generation
+#: or AUTOINCREMENT (a superset: "AS" also matches inside other words)
+_FACT_WORDS = re.compile(r"DEFAULT|COLLATE|AS|AUTOINCREMENT", re.IGNORECASE)
+_FIRST = re.compile(r'"(?:[^"]|"")*"|`(?:[^`]|``)*`|\[[^\]]*\]|[^\s(]+')
+_PLAIN: dict[str, object] = {
+    "default": None,
+    "collation": None,
+    "generated": None,
+    "autoincrement": False,
+}
+
+
+#: what ``_split_top`` must look at: quoted text (skipped whole) and ( ) ,
+_SPECIAL = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|`(?:[^`]|``)*`|\[[^\]]*\]|[(),]""")
 
 
 def _split_top(body: str) -> list[str]:
     """``body`` split at its top-level commas (not in parentheses or quotes)."""
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(body):
-        ch = body[i]
-        if ch in "'\"`[":
-            close = "]" if ch == "[" else ch
-            i = body.find(close, i + 1)
-            while close != "]" and i != -1 and body[i + 1 : i + 2] == close:
-                i = body.find(close, i + 2)
-            if i == -1:
-                break
-        elif ch == "(":
+    parts, depth, start = [], 0, 0
+    for match in _SPECIAL.finditer(body):
+        ch = match[0]
+        if ch == "(":
             depth += 1
         elif ch == ")":
             depth -= 1
         elif ch == "," and depth == 0:
-            parts.append(body[start:i])
-            start = i + 1
-        i += 1
+            parts.append(body[start : match.start()])
+            start = match.end()
     parts.append(body[start:])
     return [p.strip() for p in parts if p.strip()]
 
@@ -189,6 +195,13 @@ def sqlite_columns(create_sql: str) -> dict[str, dict[str, object]]:
     if head == -1 or tail <= head:
         return columns
     for part in _split_top(create_sql[head + 1 : tail]):
+        if not _FACT_WORDS.search(part):  # a plain column: only its name is needed
+            lead = _FIRST.match(part)
+            if lead is None or lead[0].lower() in _CONSTRAINT_WORDS:
+                continue
+            name = lead[0][1:-1] if lead[0][:1] in '"`[' else lead[0]
+            columns[name] = dict(_PLAIN)
+            continue
         tokens = _groups(part)
         if not tokens or tokens[0].lower() in _CONSTRAINT_WORDS:
             continue
