@@ -13,10 +13,9 @@ from typing import Any
 from django.apps import apps as global_apps
 from django.apps.registry import Apps
 
-from .. import conf
+from ..aliases import AliasContext, resolve
 from ..connection import ensure_connected, sa_connection
 from ..report import AliasReport, Discrepancy
-from ..vendors import get_vendor
 from . import virtualtables
 from .context import CompareContext
 from .diff import run_alembic, to_discrepancies
@@ -34,7 +33,7 @@ BATCH_TABLES = 100
 
 
 def compare_alias(
-    alias: str,
+    alias: str | AliasContext,
     *,
     apps: Apps | None = None,
     app_labels: Collection[str] | None = None,
@@ -62,7 +61,8 @@ def compare_alias(
     names a schema (``'"other"."mytable"'``) are compared against it, with
     the alias's own path.
     """
-    connection = ensure_connected(alias)
+    target = resolve(alias)
+    connection = target.connection
     options: dict[str, Any] = {
         "apps": apps,
         "app_labels": app_labels,
@@ -76,7 +76,7 @@ def compare_alias(
             scope = schema_scope(connection, schema)
         with scope:
             report, _ = _compare(
-                alias,
+                target,
                 tables=tables,
                 report_extra_tables=report_extra_tables,
                 live_schema=schema,
@@ -84,7 +84,7 @@ def compare_alias(
             )
         return dataclasses.replace(report, schema=schema)
     report, others = _compare(
-        alias, tables=tables, report_extra_tables=report_extra_tables, **options
+        target, tables=tables, report_extra_tables=report_extra_tables, **options
     )
     found, notes = list(report.discrepancies), list(report.notes)
     for other in sorted(others):
@@ -96,7 +96,7 @@ def compare_alias(
                 continue
         with schema_scope(connection, other):
             part, _ = _compare(
-                alias,
+                target,
                 tables=named,
                 report_extra_tables=False,
                 live_schema=other,
@@ -123,7 +123,7 @@ def _qualified(d: Discrepancy, schema: str) -> Discrepancy:
 
 
 def _compare(
-    alias: str,
+    target: AliasContext,
     *,
     apps: Apps | None,
     app_labels: Collection[str] | None,
@@ -133,13 +133,12 @@ def _compare(
     live_schema: str | None = None,
     qualified_schema: str | None = None,
 ) -> tuple[AliasReport, set[str]]:
-    connection = ensure_connected(alias)
-    vendor = get_vendor(connection.vendor)
+    alias, connection, vendor = target.alias, target.connection, target.vendor
     registry = apps or global_apps
     # A test mirror is a replica of another alias: it holds what the router
     # sends to that alias, not what it would send to the mirror itself.
-    routing = (connection.settings_dict.get("TEST") or {}).get("MIRROR") or alias
-    ignore_patterns = list(conf.get("IGNORE_TABLES", alias))
+    routing = target.routing
+    ignore_patterns = target.ignore_tables
 
     def ignored(name: str) -> bool:
         return any(fnmatch.fnmatchcase(name, pattern) for pattern in ignore_patterns)
@@ -190,7 +189,7 @@ def _compare(
     batches = [order[i : i + BATCH_TABLES] for i in range(0, len(order), BATCH_TABLES)] or [[]]
     workers = 1
     if standalone:
-        workers = worker_count(conf.get("WORKERS", alias), len(order))
+        workers = worker_count(target.workers, len(order))
         if workers > 1 and not fork_safe(connection):
             workers = 1
     shares = _shares(batches, workers)
@@ -259,7 +258,7 @@ def _compare(
     for share_found, share_notes in run_shares(shares, work, worker_setup):
         found += share_found
         notes += (n for n in share_notes if n not in notes)
-    ignored_kinds = conf.ignored_kinds(alias)
+    ignored_kinds = target.ignored_kinds
     kept = sorted((d for d in found if d.kind not in ignored_kinds), key=Discrepancy.sort_key)
     report = AliasReport(
         alias=alias,

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.apps.registry import Apps
 
-from ..connection import ensure_connected
+from ..aliases import AliasContext, resolve
 from ..report import AliasReport
 from .comparator import compare_alias, shared_expected
 from .tenants import (
@@ -31,7 +31,7 @@ from .tenants import (
 
 
 def compare_schemas(
-    alias: str,
+    alias: str | AliasContext,
     patterns: Sequence[str] | None,
     *,
     apps: Apps | None = None,
@@ -40,10 +40,11 @@ def compare_schemas(
     compare: Callable[..., AliasReport] = compare_alias,
 ) -> tuple[AliasReport, ...]:
     """The reports of ``alias``'s selected schemas (its own path alone if none)."""
-    connection = ensure_connected(alias)
-    schemas = select_schemas(alias, connection, patterns)
+    target = resolve(alias)
+    connection = target.connection
+    schemas = select_schemas(target.alias, connection, patterns)
     if schemas == [None]:
-        return (compare(alias, apps=apps, app_labels=app_labels, standalone=standalone),)
+        return (compare(target, apps=apps, app_labels=app_labels, standalone=standalone),)
     named = [s for s in schemas if s is not None]
     digests = schema_digests(connection, named)
     tenants = uses_django_tenants(connection)
@@ -55,7 +56,7 @@ def compare_schemas(
             report = shared.get(key)
             if report is None:
                 report = compare(
-                    alias, apps=apps, app_labels=app_labels, standalone=standalone, schema=schema
+                    target, apps=apps, app_labels=app_labels, standalone=standalone, schema=schema
                 )
                 shared[key] = report
             reports.append(dataclasses.replace(report, schema=schema))

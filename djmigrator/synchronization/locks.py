@@ -18,7 +18,7 @@ from typing import IO, Any
 
 from django.db import connections
 
-from .. import conf
+from ..aliases import AliasContext, resolve
 from ..comparison.tenants import current_schema
 from ..errors import DjmigratorError
 
@@ -30,9 +30,9 @@ def _pg_key(name: str) -> int:
 
 
 @contextmanager
-def sync_lock(alias: str) -> Iterator[None]:
-    conn = connections[alias]
-    timeout = float(conf.get("LOCK_TIMEOUT", alias))
+def sync_lock(target: str | AliasContext) -> Iterator[None]:
+    resolved = resolve(target)
+    alias, conn, timeout = resolved.alias, resolved.connection, resolved.lock_timeout
     busy = DjmigratorError(
         f"Another smart_makemigrations sync is running on database '{alias}' "
         f"(waited {timeout:g}s); try again when it has finished."

@@ -28,7 +28,7 @@ from typing import Any
 
 from django.db import DatabaseError, connections
 
-from .. import conf
+from ..aliases import AliasContext, resolve
 from ..errors import DjmigratorError
 
 #: MySQL/MariaDB "Lock wait timeout exceeded" (metadata and row locks)
@@ -57,10 +57,10 @@ _REFERENCES = re.compile(rf"\bREFERENCES\s+{_NAME}", re.I)
 
 
 @contextmanager
-def bounded_lock_waits(alias: str) -> Iterator[None]:
-    """Within, each statement on ``alias`` waits at most ``LOCK_TIMEOUT`` for a lock."""
-    connection = connections[alias]
-    timeout = float(conf.get("LOCK_TIMEOUT", alias))
+def bounded_lock_waits(target: str | AliasContext) -> Iterator[None]:
+    """Within, each statement on the alias waits at most ``LOCK_TIMEOUT`` for a lock."""
+    resolved = resolve(target)
+    alias, connection, timeout = resolved.alias, resolved.connection, resolved.lock_timeout
     restore = _set(connection, timeout)
     try:
         with connection.execute_wrapper(_Translate(alias, timeout)):

@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connections
 from django.db import migrations as dj_migrations
 from django.db.migrations.migration import Migration
 from django.db.migrations.operations.base import Operation
 from django.db.migrations.state import ProjectState
 
+from ..aliases import AliasContext, resolve
 from ..comparison.comparator import compare_alias
 from ..report import AliasReport
 from ..vendors import get_vendor
@@ -102,7 +102,7 @@ def _keys(report: AliasReport) -> set[tuple[Any, ...]]:
 
 
 def effects(
-    alias: str,
+    alias: str | AliasContext,
     pre: ProjectState,
     post: ProjectState,
     db_names: dict[str, set[str]] | None = None,
@@ -135,7 +135,7 @@ def _declared_names(state: ProjectState, tables: set[str]) -> set[tuple[str, str
 
 
 def _name_keys(
-    alias: str,
+    alias: str | AliasContext,
     pre: ProjectState,
     post: ProjectState,
     tables: set[str],
@@ -152,7 +152,7 @@ def _name_keys(
     watched = declared_pre | declared_post
     if not watched:
         return set(), set()
-    connection = connections[alias]
+    connection = resolve(alias).connection
     stored = get_vendor(connection.vendor).stored_name  # the server's name (63 bytes on PG)
     unknown = {t for t, _ in watched} - set(db_names)
     if unknown:
@@ -210,7 +210,9 @@ def _runs_code(operations: list[Operation]) -> list[str]:
     return found
 
 
-def decide(alias: str, migration: Migration, pre: ProjectState, post: ProjectState) -> Decision:
+def decide(
+    alias: str | AliasContext, migration: Migration, pre: ProjectState, post: ProjectState
+) -> Decision:
     db_names: dict[str, set[str]] = {}
     missing, present = effects(alias, pre, post, db_names)
     name = f"{migration.app_label}.{migration.name}"
@@ -267,7 +269,11 @@ def op_steps(migration: Migration, pre: ProjectState, verdict: str = APPLY) -> l
 
 
 def resume(
-    alias: str, migration: Migration, pre: ProjectState, done: int, fingerprint_matches: bool
+    alias: str | AliasContext,
+    migration: Migration,
+    pre: ProjectState,
+    done: int,
+    fingerprint_matches: bool,
 ) -> Decision:
     """A migration an earlier sync left part-done (see progress.py): its first
     ``done`` operations are in the database, the others are applied.
@@ -322,7 +328,10 @@ def resume(
 
 
 def _decide_operations(
-    alias: str, migration: Migration, pre: ProjectState, db_names: dict[str, set[str]]
+    alias: str | AliasContext,
+    migration: Migration,
+    pre: ProjectState,
+    db_names: dict[str, set[str]],
 ) -> list[OpStep]:
     steps: list[OpStep] = []
     state = pre.clone()

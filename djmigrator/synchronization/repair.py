@@ -12,8 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps as global_apps
-from django.db import connections
 
+from ..aliases import AliasContext, resolve
 from ..comparison.comparator import compare_alias
 from ..comparison.tenants import current_schema
 from ..connection import first_line
@@ -21,7 +21,7 @@ from ..errors import DjmigratorError
 from ..failures import translate
 from ..report import Action, AliasReport, Discrepancy
 from ..reporting.baseline import Accepted
-from ..vendors import get_vendor
+from ..vendors.base import Vendor
 from .restore import RESTORED_KINDS, restorable, restore
 
 REPAIRABLE = (
@@ -43,7 +43,7 @@ def _models_by_table(stored: Callable[[str], str]) -> dict[str, Any]:
 
 
 def repair(
-    alias: str,
+    target: str | AliasContext,
     labels: list[str] | None,
     dry_run: bool,
     skip_tables: set[str],
@@ -56,14 +56,15 @@ def repair(
     Returns the actions, and the comparison that found them while it still
     describes the database (nothing was changed: nothing to do, or a dry run).
     """
-    report = compare_alias(alias, app_labels=labels)
-    connection = connections[alias]
-    stored = get_vendor(connection.vendor).stored_name
+    resolved = resolve(target)
+    alias, connection, vendor = resolved.alias, resolved.connection, resolved.vendor
+    report = compare_alias(resolved, app_labels=labels)
+    stored = vendor.stored_name
     skip = {stored(t) for t in skip_tables}
     todo = [
         d
         for d in report.discrepancies
-        if (d.kind in REPAIRABLE or _column_kind_restorable(alias, d))
+        if (d.kind in REPAIRABLE or _column_kind_restorable(vendor, d))
         and d.restorable
         and d.table not in skip
         and not (accepted is not None and accepted(alias, current_schema(), d))
@@ -83,13 +84,13 @@ def repair(
             with connection.schema_editor(collect_sql=dry_run, atomic=True) as editor:
                 for d in todo:
                     current[:] = [d]
-                    _repair_into(editor, connection, models, d, dry_run, actions, stored)
+                    _repair_into(editor, connection, models, d, dry_run, actions, vendor)
                 current[:] = [d for d in todo if d.kind == "missing_table"]  # deferred SQL
         else:
             for d in todo:
                 current[:] = [d]
                 with connection.schema_editor(atomic=False) as editor:
-                    _repair_into(editor, connection, models, d, dry_run, actions, stored)
+                    _repair_into(editor, connection, models, d, dry_run, actions, vendor)
                 kept.append(d)
     except Exception as exc:  # the database refused a repair (duplicate rows, ...)
         known = translate(exc, alias, _kept(kept).rstrip(". "))  # e.g. a lost connection
@@ -106,10 +107,10 @@ def _repair_into(
     d: Discrepancy,
     dry_run: bool,
     actions: list[Action],
-    stored: Callable[[str], str],
+    vendor: Vendor,
 ) -> None:
     sql_before = len(editor.collected_sql) if dry_run else 0
-    done = _repair_one(editor, connection, models, d, stored)
+    done = _repair_one(editor, connection, models, d, vendor)
     if done:
         sql = editor.collected_sql[sql_before:] if dry_run else [done]
         actions.append(Action("repair", d.app_label, None, d.message, sql=tuple(sql)))
@@ -159,9 +160,8 @@ def _what(d: Discrepancy) -> str:
     return f"{thing}{f' {d.name}' if d.name else ''} on {d.table}{columns}"
 
 
-def _column_kind_restorable(alias: str, d: Discrepancy) -> bool:
+def _column_kind_restorable(vendor: Vendor, d: Discrepancy) -> bool:
     """A missing ``db_default`` / auto-increment, or a comment (``columns.restore``)."""
-    vendor = get_vendor(connections[alias].vendor)
     return restorable(d, vendor.autoincrement_sql)
 
 
@@ -170,13 +170,14 @@ def _repair_one(
     connection: Any,
     models: dict[str, Any],
     d: Discrepancy,
-    stored: Callable[[str], str],
+    vendor: Vendor,
 ) -> str:
+    stored = vendor.stored_name
     model = models.get(d.table)
     if model is None:
         return ""
     if d.kind in RESTORED_KINDS:
-        return restore(editor, model, d, get_vendor(connection.vendor).autoincrement_sql)
+        return restore(editor, model, d, vendor.autoincrement_sql)
     if d.kind == "missing_table":
         sql, params = editor.table_sql(model)
         editor.execute(sql, params or None)

@@ -17,6 +17,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.migration import Migration
 from django.db.migrations.state import ProjectState
 
+from ..aliases import AliasContext, resolve
 from ..api import _run_per_alias, check_app_labels, resolve_aliases
 from ..comparison.comparator import compare_alias
 from ..connection import ensure_connected, first_line
@@ -149,15 +150,17 @@ def _is_mirror(alias: str) -> bool:
 # -- applying --------------------------------------------------------------
 
 
-def _executor(alias: str, in_memory: dict[str, list[Migration]] | None) -> MigrationExecutor:
-    executor = MigrationExecutor(connections[alias])
+def _executor(
+    target: AliasContext, in_memory: dict[str, list[Migration]] | None
+) -> MigrationExecutor:
+    executor = MigrationExecutor(target.connection)
     if in_memory:
         add_to_graph(executor.loader, in_memory)
     return executor
 
 
 def _sync_alias(
-    alias: str,
+    alias: str | AliasContext,
     labels: list[str] | None,
     *,
     dry_run: bool,
@@ -168,28 +171,29 @@ def _sync_alias(
     lists_writes: bool = True,
     accepted: Accepted | None = None,
 ) -> AliasReport:
-    connection = ensure_connected(alias)
-    mirror = (connection.settings_dict.get("TEST") or {}).get("MIRROR")
-    if mirror:  # a replica: compared, never synced
-        found = compare_alias(alias, app_labels=labels)
-        note = f"'{alias}' mirrors '{mirror}': compared only, never synced"
-        return AliasReport(alias, found.vendor, found.discrepancies, (), (*found.notes, note))
+    target = resolve(alias)  # once: passed down to the lock, plan, repair
+    if target.is_mirror:  # a replica: compared, never synced
+        found = compare_alias(target, app_labels=labels)
+        note = f"'{target.alias}' mirrors '{target.routing}': compared only, never synced"
+        return AliasReport(
+            target.alias, found.vendor, found.discrepancies, (), (*found.notes, note)
+        )
     actions: list[Action] = list(written) if writer is None else []
     try:
         return _sync_locked(
-            alias, labels, dry_run, verbosity, in_memory, writer, lists_writes, actions, accepted
+            target, labels, dry_run, verbosity, in_memory, writer, lists_writes, actions, accepted
         )
     except DjmigratorError:
         raise
     except Exception as exc:  # bad state met on the way: one line, saying what was done
-        error = translate(exc, alias, _done(actions))
+        error = translate(exc, target.alias, _done(actions))
         if error is None:
             raise
         raise error from exc
 
 
 def _sync_locked(
-    alias: str,
+    target: AliasContext,
     labels: list[str] | None,
     dry_run: bool,
     verbosity: int,
@@ -199,15 +203,15 @@ def _sync_locked(
     actions: list[Action],
     accepted: Accepted | None = None,
 ) -> AliasReport:
-    connection = connections[alias]
+    alias, connection = target.alias, target.connection
     # on SQLite, table rebuilds keep what was made by hand (see remake.py);
     # each statement waits at most LOCK_TIMEOUT for a table lock (lockwait.py)
     with (
-        sync_lock(alias),
+        sync_lock(target),
         remake.keeping_hand_made(connection),
-        lockwait.bounded_lock_waits(alias),
+        lockwait.bounded_lock_waits(target),
     ):
-        executor = _executor(alias, in_memory)
+        executor = _executor(target, in_memory)
         executor.loader.check_consistent_history(connection)
         # migrations an earlier sync left part-done (see progress.py)
         recorded = progress.read(connection)
@@ -231,9 +235,9 @@ def _sync_locked(
             if key in recorded:
                 count, mark = recorded[key]
                 same = mark == progress.fingerprint(migration, count)
-                decision = resume(alias, migration, state, count, same)
+                decision = resume(target, migration, state, count, same)
             else:
-                decision = decide(alias, migration, state, post)
+                decision = decide(target, migration, state, post)
             if decision.verdict == REFUSE:
                 raise DjmigratorError(_refusal(decision, actions))
             if writer is not None and (migration.app_label, migration.name) in writer.expected:
@@ -273,7 +277,7 @@ def _sync_locked(
             _check_held(alias, actions)
         try:
             repaired, unchanged = repair(
-                alias,
+                target,
                 labels,
                 dry_run,
                 skip_tables=touched if dry_run else set(),
@@ -283,7 +287,7 @@ def _sync_locked(
             raise DjmigratorError(_with_done(str(exc), actions)) from None
         actions.extend(repaired)
     # the repair's comparison, if the database has not changed since
-    final = unchanged or compare_alias(alias, app_labels=labels)
+    final = unchanged or compare_alias(target, app_labels=labels)
     return AliasReport(
         alias=alias,
         vendor=final.vendor,
