@@ -68,3 +68,39 @@ def test_adopt_legacy_database(project: Project) -> None:
     again = project.sync()
     assert again.code == 0, str(again)
     assert again.actions == []
+
+
+def test_adopt_a_database_that_lost_its_history(project: Project) -> None:
+    """Every table there, django_migrations gone: every migration is faked.
+
+    contenttypes' 0002 holds a RunPython whose forwards is ``RunPython.noop``
+    (it only runs backwards): no code of it would run, so its schema changes
+    being present decide it like any other migration's."""
+    project.use_auth()
+    project.app("shop", MODELS)
+    first = project.sync()
+    assert first.code == 0, str(first)
+    history = project.history()
+    schema = project.schema()
+    project.execute("DROP TABLE django_migrations")
+
+    result = project.sync()
+
+    assert result.code == 0, str(result)
+    assert result.report["in_sync"] is True, result.report["discrepancies"]
+    # what made a table, column or index is faked; auth's migrations that
+    # change nothing in the schema (options, validators, permissions) are
+    # applied, as migrate would
+    assert ("fake", "contenttypes", "0001_initial") in result.actions
+    assert ("fake", "contenttypes", "0002_remove_content_type_name") in result.actions
+    assert ("fake", "auth", "0001_initial") in result.actions
+    assert ("fake", "shop", "0001_initial") in result.actions
+    assert {(verb, app) for verb, app, _ in result.actions} <= {
+        ("fake", "contenttypes"),
+        ("fake", "auth"),
+        ("apply", "auth"),
+        ("fake", "shop"),
+    }, result.actions
+    assert project.history() == history
+    assert project.schema() == schema
+    project.assert_django_clean()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import migrations as dj_migrations
+from django.db import router
 from django.db.migrations.migration import Migration
 from django.db.migrations.operations.base import Operation
 from django.db.migrations.state import ProjectState
@@ -200,13 +201,26 @@ def _index_names(connection: Any, cursor: Any, table: str) -> set[str]:
     return set()
 
 
-def _runs_code(operations: list[Operation]) -> list[str]:
+def _runs_code(operations: list[Operation], alias: str, app_label: str) -> list[str]:
+    """The RunPython / RunSQL operations that would run code on ``alias``
+    going forwards: not a ``RunPython.noop`` / ``RunSQL.noop`` forwards (the
+    contenttypes app's ``0002``, which only has a backwards), nor one the
+    routers keep off the alias (as ``database_forwards`` asks them)."""
     found = []
     for op in operations:
-        if isinstance(op, (dj_migrations.RunPython, dj_migrations.RunSQL)):
-            found.append(type(op).__name__)
+        if isinstance(op, dj_migrations.RunPython):
+            if op.code is dj_migrations.RunPython.noop:
+                continue
+        elif isinstance(op, dj_migrations.RunSQL):
+            if op.sql in (dj_migrations.RunSQL.noop, [], ()):
+                continue
         elif isinstance(op, dj_migrations.SeparateDatabaseAndState):
-            found.extend(_runs_code(list(op.database_operations)))
+            found.extend(_runs_code(list(op.database_operations), alias, app_label))
+            continue
+        else:
+            continue
+        if router.allow_migrate(alias, app_label, **op.hints):
+            found.append(type(op).__name__)
     return found
 
 
@@ -216,7 +230,7 @@ def decide(
     db_names: dict[str, set[str]] = {}
     missing, present = effects(alias, pre, post, db_names)
     name = f"{migration.app_label}.{migration.name}"
-    code = _runs_code(list(migration.operations))
+    code = _runs_code(list(migration.operations), resolve(alias).alias, migration.app_label)
     if not present:
         return Decision(migration, APPLY, "its schema changes are absent" if missing else "")
     if code and (present or missing):
@@ -297,7 +311,12 @@ def resume(
         )
     for step in steps[:done]:
         step.verdict = SKIP
-    if done < len(steps) and not _runs_code([steps[done].operation]):
+    runs = (
+        _runs_code([steps[done].operation], resolve(alias).alias, migration.app_label)
+        if done < len(steps)
+        else []
+    )
+    if done < len(steps) and not runs:
         step = steps[done]
         missing, present = effects(alias, step.from_state, step.to_state)
         if present and (not missing or isinstance(step.operation, ADDITIVE)):
