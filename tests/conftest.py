@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -91,3 +92,23 @@ def fresh_app(alias: str) -> Iterator[Callable[[str], None]]:
 
 def kinds(report: Any) -> list[tuple[str, str, tuple[str, ...]]]:
     return [(d.kind, d.table, d.columns) for d in report.discrepancies]
+
+
+@contextlib.contextmanager
+def connected_alias(prefix: str, settings: dict[str, Any]) -> Iterator[str]:
+    """A temporary alias with ``settings`` (a second connection to a test
+    database), connected, then closed and removed."""
+    alias = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    connections.settings[alias] = settings
+    wrapper = connections[alias]
+    # connected while the alias is not configured: the test case then takes
+    # it for a dynamically created connection, which it allows
+    del connections.settings[alias]
+    wrapper.ensure_connection()
+    connections.settings[alias] = settings
+    try:
+        yield alias
+    finally:
+        connections[alias].close()
+        del connections[alias]
+        del connections.settings[alias]

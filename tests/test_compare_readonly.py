@@ -12,7 +12,7 @@ from django.db import DatabaseError, connections
 
 import djmigrator
 
-from .conftest import rebuild_app, run_sql
+from .conftest import connected_alias, rebuild_app, run_sql
 from .drift_helpers import rows
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
@@ -34,25 +34,13 @@ def pg() -> Iterator[str]:
 
 def _alias_with(options: str, role: str | None = None) -> Iterator[str]:
     """A second connection to the test database, its session set up by ``options``."""
-    alias = f"pg_restricted_{uuid.uuid4().hex[:8]}"
     settings = dict(connections[PG].settings_dict)
     settings["OPTIONS"] = {**settings.get("OPTIONS", {}), "options": options}
     settings["TEST"] = {"MIRROR": PG}
-    connections.settings[alias] = settings
-    wrapper = connections[alias]
-    # connected while the alias is not configured: the test case then takes
-    # it for a dynamically created connection, which it allows
-    del connections.settings[alias]
-    wrapper.ensure_connection()
-    connections.settings[alias] = settings
-    try:
+    with connected_alias("pg_restricted", settings) as alias:
         if role is not None:
             run_sql(alias, f"SET ROLE {role}")
         yield alias
-    finally:
-        connections[alias].close()
-        del connections[alias]
-        del connections.settings[alias]
 
 
 @pytest.fixture

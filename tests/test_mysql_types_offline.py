@@ -17,7 +17,7 @@ from djmigrator.comparison.context import CompareContext
 from djmigrator.connection import sa_connection
 from djmigrator.vendors import get_vendor, mysql_types
 
-from .conftest import rebuild_app, run_sql
+from .conftest import connected_alias, rebuild_app, run_sql
 from .drift_helpers import rows
 
 pytestmark = pytest.mark.django_db(databases="__all__", transaction=True)
@@ -40,6 +40,8 @@ def _django_types(connection: Any) -> list[str]:
     fields, and each entry of the backend's ``data_types``."""
     found = set()
     for model in apps.get_models(include_auto_created=True):
+        if not model._meta.can_migrate(connection):  # PostgreSQL's own apps
+            continue
         for field in model._meta.local_fields:
             text = field.db_parameters(connection)["type"]
             if text:
@@ -104,22 +106,12 @@ def no_temp(my: str) -> Iterator[str]:
             f"CREATE USER '{user}'@'{host}' IDENTIFIED BY '{PASSWORD}'",
             f"GRANT SELECT ON `{db}`.* TO '{user}'@'{host}'",
         )
-    alias = f"my_restricted_{uuid.uuid4().hex[:8]}"
     settings = dict(connections[my].settings_dict)
     settings.update(USER=user, PASSWORD=PASSWORD, TEST={"MIRROR": my})
-    connections.settings[alias] = settings
-    wrapper = connections[alias]
-    # connected while the alias is not configured: the test case then takes
-    # it for a dynamically created connection, which it allows
-    del connections.settings[alias]
-    wrapper.ensure_connection()
-    connections.settings[alias] = settings
     try:
-        yield alias
+        with connected_alias("my_restricted", settings) as alias:
+            yield alias
     finally:
-        connections[alias].close()
-        del connections[alias]
-        del connections.settings[alias]
         for host in hosts:
             run_sql(my, f"DROP USER '{user}'@'{host}'")
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlalchemy as sa
 from alembic.operations import ops
+from alembic.util import PriorityDispatchResult
 
 from ...report import Discrepancy
 
@@ -21,6 +22,35 @@ def compare_context(autogen_context: Any) -> CompareContext:
     """The comparison's context, which ``diff.run_alembic`` hands to alembic."""
     ctx: CompareContext = autogen_context.opts["djmigrator"]
     return ctx
+
+
+#: A kind's comparison of one table present on both sides: (context, table
+#: name, the models' table, the reflected table) -> its differences.
+TableComparison = Callable[["CompareContext", str, sa.Table, sa.Table], Iterable["ObjectOp"]]
+
+
+def table_comparator(comparison: TableComparison) -> Callable[..., PriorityDispatchResult]:
+    """``comparison`` as an alembic table comparator of the ``djmigrator.compare``
+    plugin: run for each table on both sides (a missing or extra table is the
+    whole difference), its ``ObjectOp``\\ s added to alembic's diff."""
+
+    def comparator(
+        autogen_context: Any,
+        modify_table_ops: ops.ModifyTableOps,
+        schema: str | None,
+        tname: str,
+        conn_table: sa.Table | None,
+        metadata_table: sa.Table | None,
+    ) -> PriorityDispatchResult:
+        if conn_table is not None and metadata_table is not None:
+            ctx = compare_context(autogen_context)
+            modify_table_ops.ops.extend(comparison(ctx, tname, metadata_table, conn_table))
+        return PriorityDispatchResult.CONTINUE
+
+    comparator.__name__ = comparator.__qualname__ = comparison.__name__
+    comparator.__module__ = comparison.__module__
+    comparator.__doc__ = comparison.__doc__
+    return comparator
 
 
 class Namer(Protocol):

@@ -15,14 +15,12 @@ both sides with the same name is one ``check_mismatch``; the rest are
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic.operations import ops
-from alembic.util import PriorityDispatchResult
 
 from ...report import Discrepancy
-from .base import Check, Namer, ObjectOp, compare_context, referenced, text_key
+from .base import Check, Namer, ObjectOp, referenced, table_comparator, text_key
 
 if TYPE_CHECKING:
     from ..context import CompareContext
@@ -65,22 +63,15 @@ def _pair(
     return left, [c for group in pool.values() for c in group]
 
 
+@table_comparator
 def compare(
-    autogen_context: Any,
-    modify_table_ops: ops.ModifyTableOps,
-    schema: str | None,
-    tname: str,
-    conn_table: sa.Table | None,
-    metadata_table: sa.Table | None,
-) -> PriorityDispatchResult:
-    if conn_table is None or metadata_table is None:
-        return PriorityDispatchResult.CONTINUE  # the whole table is the difference
-    ctx = compare_context(autogen_context)
+    ctx: CompareContext, tname: str, metadata_table: sa.Table, conn_table: sa.Table
+) -> list[ObjectOp]:
     vendor = ctx.vendor
     expected = expected_checks(ctx, metadata_table)
     live = vendor.live_checks(ctx, conn_table)
     if not expected and not live:
-        return PriorityDispatchResult.CONTINUE
+        return []
     fold = vendor.fold_quoted_identifiers
 
     def spelling(check: Check) -> Hashable:
@@ -113,17 +104,18 @@ def compare(
             return (check.column,)
         return referenced(check.text, columns, fold_quoted=fold)
 
+    found: list[ObjectOp] = []
     for check in left_expected:
         names = {n for n in (check.name, *check.names) if n}
         hit = next((c for c in left_live if c.name and c.name in names), None)
         if hit is not None:
             left_live.remove(hit)
         cols = involved(check)
-        modify_table_ops.ops.append(ObjectOp(tname, cols, _builder(tname, check, hit, cols)))
+        found.append(ObjectOp(tname, cols, _builder(tname, check, hit, cols)))
     for check in left_live:
         cols = involved(check)
-        modify_table_ops.ops.append(ObjectOp(tname, cols, _builder(tname, None, check, cols)))
-    return PriorityDispatchResult.CONTINUE
+        found.append(ObjectOp(tname, cols, _builder(tname, None, check, cols)))
+    return found
 
 
 def _builder(

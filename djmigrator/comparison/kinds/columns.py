@@ -13,14 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic.operations import ops
-from alembic.util import PriorityDispatchResult
 
 from ...report import Discrepancy
-from .base import Namer, ObjectOp, compare_context
+from .base import Namer, ObjectOp, table_comparator
 from .column_live import LiveTable
 
 if TYPE_CHECKING:
@@ -42,27 +40,19 @@ class ColumnDiff:
 Comparison = Callable[["CompareContext", sa.Table, LiveTable], Iterable[ColumnDiff]]
 
 
+@table_comparator
 def compare(
-    autogen_context: Any,
-    modify_table_ops: ops.ModifyTableOps,
-    schema: str | None,
-    tname: str,
-    conn_table: sa.Table | None,
-    metadata_table: sa.Table | None,
-) -> PriorityDispatchResult:
+    ctx: CompareContext, tname: str, metadata_table: sa.Table, conn_table: sa.Table
+) -> list[ObjectOp]:
     """Every column kind's differences of one table present on both sides."""
-    if conn_table is None or metadata_table is None:
-        return PriorityDispatchResult.CONTINUE  # the whole table is the difference
     from . import COLUMN_KINDS  # the registry imports this module
 
-    ctx = compare_context(autogen_context)
     live = ctx.vendor.live_table(ctx, conn_table)
-    modify_table_ops.ops.extend(
+    return [
         ObjectOp(tname, (d.column,) if d.column else (), _builder(tname, d))
         for kind in COLUMN_KINDS
         for d in kind.compare(ctx, metadata_table, live)
-    )
-    return PriorityDispatchResult.CONTINUE
+    ]
 
 
 def _builder(table: str, diff: ColumnDiff) -> Callable[[Namer], Discrepancy]:

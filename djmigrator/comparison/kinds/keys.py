@@ -8,37 +8,28 @@ is one ``primary_key_mismatch``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import sqlalchemy as sa
-from alembic.operations import ops
-from alembic.util import PriorityDispatchResult
 
 from ...report import Discrepancy
-from .base import Namer, ObjectOp
+from ..context import CompareContext
+from .base import Namer, ObjectOp, table_comparator
 
 
 def _text(columns: tuple[str, ...]) -> str | None:
     return f"PRIMARY KEY ({', '.join(columns)})" if columns else None
 
 
+@table_comparator
 def compare(
-    autogen_context: Any,
-    modify_table_ops: ops.ModifyTableOps,
-    schema: str | None,
-    tname: str,
-    conn_table: sa.Table | None,
-    metadata_table: sa.Table | None,
-) -> PriorityDispatchResult:
-    if conn_table is None or metadata_table is None:
-        return PriorityDispatchResult.CONTINUE  # the whole table is the difference
+    ctx: CompareContext, tname: str, metadata_table: sa.Table, conn_table: sa.Table
+) -> list[ObjectOp]:
     expected = tuple(str(c.name) for c in metadata_table.primary_key.columns)
     live = tuple(str(c.name) for c in conn_table.primary_key.columns)
     if expected == live:
-        return PriorityDispatchResult.CONTINUE
+        return []
     involved = tuple(dict.fromkeys(expected + live))
-    modify_table_ops.ops.append(ObjectOp(tname, involved, _builder(tname, expected, live)))
-    return PriorityDispatchResult.CONTINUE
+    return [ObjectOp(tname, involved, _builder(tname, expected, live))]
 
 
 def _builder(

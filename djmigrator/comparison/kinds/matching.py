@@ -15,11 +15,10 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from alembic.operations import ops
-from alembic.util import PriorityDispatchResult
 
 from ...report import Discrepancy
-from .base import Namer, ObjectOp, compare_context
+from ..context import CompareContext
+from .base import Namer, ObjectOp, table_comparator
 from .foreign_keys import fk_sig
 from .indexes import definition, expressions, index_sig, redefined
 from .sig import FOREIGN_KEY, UNIQUE, Sig
@@ -123,17 +122,10 @@ def pair_mismatches(
     return left_missing, left_extra, pairs
 
 
+@table_comparator
 def compare(
-    autogen_context: Any,
-    modify_table_ops: ops.ModifyTableOps,
-    schema: str | None,
-    tname: str,
-    conn_table: sa.Table | None,
-    metadata_table: sa.Table | None,
-) -> PriorityDispatchResult:
-    if conn_table is None or metadata_table is None:
-        return PriorityDispatchResult.CONTINUE  # the whole table is the difference
-    ctx = compare_context(autogen_context)
+    ctx: CompareContext, tname: str, metadata_table: sa.Table, conn_table: sa.Table
+) -> list[ObjectOp]:
     vendor = ctx.vendor
     expected = table_sigs(metadata_table, with_method=vendor.index_method, expected=True)
     expected = vendor.adjust_expected_sigs(ctx, expected, metadata_table)
@@ -153,10 +145,9 @@ def compare(
     found: list[tuple[str, Sig, Sig | None]] = [("missing", s, None) for s in missing]
     found += [("extra", s, None) for s in extra]
     found += [("mismatch", e, s) for e, s in mismatched]
-    modify_table_ops.ops.extend(
+    return [
         ObjectOp(tname, sig.columns, _builder(side, tname, sig, live)) for side, sig, live in found
-    )
-    return PriorityDispatchResult.CONTINUE
+    ]
 
 
 def _builder(side: str, table: str, sig: Sig, live: Sig | None) -> Callable[[Namer], Discrepancy]:
