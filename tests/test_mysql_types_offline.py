@@ -86,6 +86,7 @@ def test_every_django_type_reads_as_the_probe_shows_it(my: str) -> None:
         ("point", True, (10, 11), "point"),
         ("geometry_of_my_own", True, (10, 11), None),
         ("tsvector(3) whatever", True, (10, 11), None),
+        ("varchar(None)", True, (10, 11), None),
     ],
 )
 def test_server_text(
@@ -135,3 +136,13 @@ def test_user_without_temporary_tables_gets_the_owners_answer(my: str, no_temp: 
         (d.expected, d.actual) for d in owner.discrepancies
     ]
     assert report[no_temp].notes == owner[my].notes
+
+
+def test_parse_reads_what_reflection_reads() -> None:
+    from sqlalchemy.dialects import mysql
+
+    dialect = mysql.dialect()
+    assert repr(mysql_types.parse(dialect, "int(11) unsigned")) == (
+        "INTEGER(display_width=11, unsigned=True)"
+    )
+    assert mysql_types.parse(dialect, "nosuchtype") is None

@@ -17,6 +17,7 @@ probe on the server.
 from __future__ import annotations
 
 import re
+import warnings
 from typing import Any
 
 import sqlalchemy as sa
@@ -48,6 +49,7 @@ _WIDTHS = {
 _TYPE = re.compile(
     r"^(?P<name>[a-z]+)(?:\s*\((?P<args>[^)]*)\))?(?P<rest>(?:\s+(?:unsigned|zerofill))*)\s*$"
 )
+_NUMBERS = re.compile(r"\d+(?:,\d+)*")
 _CHARSET = re.compile(
     r"\s+(?:character\s+set|charset)\s+\w+|\s+collate\s+\w+|\s+auto_increment\b", re.I
 )
@@ -72,6 +74,8 @@ def server_text(type_text: str, *, mariadb: bool, version: tuple[int, ...]) -> s
         args = "1"
     if args is not None:
         args = ",".join(a.strip() for a in args.split(","))
+        if not _NUMBERS.fullmatch(args):
+            return None  # ``varchar(None)``: not a type the server takes
     if name in _WIDTHS:
         widths = mariadb or version < (8, 0, 19)
         if name == "tinyint" and args == "1":
@@ -92,8 +96,10 @@ def parse(dialect: sa.Dialect, text: str) -> sa.types.TypeEngine[Any] | None:
     if name not in dialect.ischema_names:  # type: ignore[attr-defined]
         return None
     state = ReflectedState()
-    dialect._tabledef_parser._parse_column(f"  `c` {text} NULL", state)  # type: ignore[attr-defined]
-    if not state.columns:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        dialect._tabledef_parser._parse_column(f"  `c` {text} NULL", state)  # type: ignore[attr-defined]
+    if caught or not state.columns:  # read only in part: not known
         return None
     type_: sa.types.TypeEngine[Any] = state.columns[0]["type"]
     return type_
