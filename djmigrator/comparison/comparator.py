@@ -196,8 +196,11 @@ def _compare(
     session = None
     if len(shares) > 1:
         session = vendor.session_state(connection)
-        with vendor.building(connection):
-            expected.plan(order)  # Django's models stay untouched, and shared, after the fork
+        if expected.keep_plans:  # planned once for a fleet's schemas: before the fork
+            with vendor.building(connection):
+                expected.plan(order)
+        # else each process plans its own share: in parallel, at the cost of
+        # copying the memory pages of the models it touches
         with sa_connection(alias):
             pass  # the dialect reads the server's settings once, here: workers inherit them
 
